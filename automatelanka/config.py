@@ -1,0 +1,140 @@
+"""Effective configuration: defaults < ``$AL_HOME/config.toml`` < environment.
+
+Every setting the platform reads lives here, so one place tells an operator what can be changed.
+The config file uses the same names as the environment, lower-cased and without the ``AL_``
+prefix (``database_url = "postgresql://..."``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SECRET_FIELDS = frozenset({"encryption_key", "secret_key"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings AutomateLanka runs with. Build it with :func:`load_settings`."""
+
+    home: Path
+    database_url: str
+    queue_url: str
+    host: str = "127.0.0.1"
+    port: int = 5678
+    timezone: str = "UTC"
+    #: Master key for credential encryption (base64, 32 bytes). Empty: generated on first use
+    #: and kept in the system keyring, else in ``$AL_HOME/keys/`` with mode 0600.
+    encryption_key: str = ""
+    #: Key that signs access tokens. Empty: generated and kept like the encryption key.
+    secret_key: str = ""
+    #: Environment variables that ``$env`` may read in expressions (comma-separated names, or ``*``).
+    env_allow: tuple[str, ...] = ()
+    #: Limits for every JavaScript evaluation (expressions and Code nodes).
+    js_time_limit_s: float = 10.0
+    js_memory_limit_mb: int = 256
+    #: Folder that the Read/Write Files node is confined to (default ``$AL_HOME/files``).
+    files_root: Path = field(default_factory=lambda: Path("."))
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def masked(self) -> dict[str, Any]:
+        """Settings as plain values, with secrets replaced by a mask."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "sources":
+                continue
+            value = getattr(self, f.name)
+            if f.name in SECRET_FIELDS:
+                value = "********" if value else "(generated on first use)"
+            elif f.name.endswith("_url"):
+                value = mask_url(str(value))
+            elif isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            out[f.name] = value
+        return out
+
+
+def mask_url(url: str) -> str:
+    """Hide the password part of a URL such as ``postgresql://user:pw@host/db``."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    if ":" in creds:
+        creds = creds.split(":", 1)[0] + ":****"
+    return f"{scheme}://{creds}@{host}"
+
+
+def _read_file(home: Path) -> dict[str, Any]:
+    path = home / "config.toml"
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used (bad file, bad value)."""
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read defaults, then ``config.toml``, then ``AL_*`` environment variables."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("AL_HOME") or Path.home() / ".automatelanka").expanduser()
+    from_file = _read_file(home)
+    sources: dict[str, str] = {}
+
+    def pick(name: str, default: Any) -> Any:
+        key = "AL_" + name.upper()
+        if env.get(key) not in (None, ""):
+            sources[name] = "env"
+            return env[key]
+        if name in from_file:
+            sources[name] = "config.toml"
+            return from_file[name]
+        sources[name] = "default"
+        return default
+
+    def number(name: str, default: float, kind: type = float) -> Any:
+        raw = pick(name, default)
+        try:
+            return kind(raw)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{name}: expected a number, got {raw!r}") from exc
+
+    env_allow = pick("env_allow", "")
+    if isinstance(env_allow, str):
+        env_allow = [v.strip() for v in env_allow.split(",") if v.strip()]
+    return Settings(
+        home=home,
+        database_url=pick("database_url", f"sqlite:///{home / 'automatelanka.db'}"),
+        queue_url=pick("queue_url", f"sqlite:///{home / 'queue.db'}"),
+        host=pick("host", "127.0.0.1"),
+        port=number("port", 5678, int),
+        timezone=pick("timezone", "UTC"),
+        encryption_key=pick("encryption_key", ""),
+        secret_key=pick("secret_key", ""),
+        env_allow=tuple(env_allow),
+        js_time_limit_s=number("js_time_limit_s", 10.0),
+        js_memory_limit_mb=number("js_memory_limit_mb", 256, int),
+        files_root=Path(pick("files_root", str(home / "files"))).expanduser(),
+        sources=sources,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()
