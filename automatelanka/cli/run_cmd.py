@@ -1,14 +1,170 @@
-"""``al run FILE``: execute a workflow offline and ``al nodes``: list supported node types."""
+"""``al run FILE``: execute a workflow offline; ``al nodes``: list the supported node types."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from automatelanka.cli.errors import FAILED, OK, USAGE, fail
 
 
 def register(app: typer.Typer) -> None:
     app.command("run")(run)
+    app.command("nodes")(nodes)
 
 
-def run(file: str = typer.Argument(..., help="Workflow JSON file.")) -> None:
-    """Run a workflow file offline."""
-    raise typer.Exit(2)
+def _parse_input(raw: str | None) -> list[dict[str, Any]] | None:
+    """``--input`` as trigger items: a JSON object (one item) or a list of objects."""
+    if raw is None:
+        return None
+    if raw.startswith("@"):
+        try:
+            raw = Path(raw[1:]).read_text()
+        except OSError as exc:
+            raise fail(f"--input: cannot read {raw[1:]} ({exc.strerror})", USAGE) from None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise fail(f"--input: not valid JSON ({exc})", USAGE) from None
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, dict) for v in values):
+        raise fail("--input: expected a JSON object or a list of objects", USAGE)
+    return [v if isinstance(v.get("json"), dict) else {"json": v} for v in values]
+
+
+def _dump(data: Any) -> str:
+    def default(value: Any) -> Any:
+        if isinstance(value, (bytes, bytearray)):
+            import base64
+
+            return base64.b64encode(value).decode()
+        return str(value)
+
+    return json.dumps(data, default=default, ensure_ascii=False)
+
+
+def run(
+    file: Path = typer.Argument(..., help="An n8n workflow JSON file (an export or a list holding one)."),
+    input_json: str | None = typer.Option(None, "--input", "-i",
+                                          help="Trigger items: a JSON object, a list of objects, or @file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the execution as n8n's JSON (execute --rawOutput)."),
+    mode: str = typer.Option("cli", "--mode", help="n8n execution mode: cli, manual (honours pinned data)..."),
+) -> None:
+    """Run a workflow file offline, without a daemon.
+
+    Exit code 0 when the workflow succeeds, 1 when it fails, 2 when the file cannot be used.
+
+    Example: al run examples/hello.json --input '{"name": "Ada"}' --json
+    """
+    from automatelanka.config import ConfigError, load_settings
+    from automatelanka.engine.errors import WorkflowValidationError
+    from automatelanka.engine.executor import execute
+    from automatelanka.engine.state import Limits, Services
+    from automatelanka.engine.workflow import Workflow
+
+    items = _parse_input(input_json)
+    if not file.exists():
+        raise fail(f"{file}: no such file", USAGE)
+    try:
+        settings = load_settings()
+        workflow = Workflow.from_file(file)
+    except (WorkflowValidationError, ConfigError) as exc:
+        raise fail(str(exc), USAGE) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"{file}: cannot read ({exc})", USAGE) from None
+
+    import os
+
+    allowed = settings.env_allow
+    env = dict(os.environ) if "*" in allowed else {k: os.environ[k] for k in allowed if k in os.environ}
+    services = Services(
+        http=_http_factory(),
+        files_root=settings.files_root,
+        env=env,
+        limits=Limits(js_time_limit_s=settings.js_time_limit_s, js_memory_limit_mb=settings.js_memory_limit_mb,
+                      python_time_limit_s=settings.js_time_limit_s),
+    )
+    view = None if as_json else _LiveView(workflow)
+    execution = execute(workflow, trigger_items=items, mode=mode, services=services, timezone=settings.timezone,
+                        on_event=view.on_event if view else None)
+    if as_json:
+        sys.stdout.write(_dump(execution.to_n8n()) + "\n")
+    else:
+        assert view is not None
+        view.summary(execution)
+    raise typer.Exit(OK if execution.status == "success" else FAILED)
+
+
+def _http_factory():
+    def factory(**kwargs: Any):
+        import httpx
+
+        return httpx.Client(**kwargs)
+
+    return factory
+
+
+class _LiveView:
+    """Readable progress: one line per node run with items, time and errors."""
+
+    def __init__(self, workflow: Any) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=False, highlight=False)
+        self.workflow = workflow
+
+    def on_event(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind != "node_finished":
+            return
+        task = payload["task"]
+        name = payload["node"]
+        run = payload["run_index"]
+        label = f"{name}" + (f" #{run}" if run else "")
+        ms = task.get("executionTime", 0)
+        if task.get("error") and task.get("executionStatus") == "error" and "data" not in task:
+            self.console.print(f"[red]✗[/red] {label}  [dim]{ms} ms[/dim]  [red]{task['error'].get('message')}[/red]")
+            return
+        outputs = (task.get("data") or {}).get("main") or []
+        counts = " / ".join(str(len(o or [])) for o in outputs) or "0"
+        note = f"  [yellow](continued after: {task['error'].get('message')})[/yellow]" if task.get("error") else ""
+        self.console.print(f"[green]✓[/green] {label}  [cyan]{counts} item(s)[/cyan]  [dim]{ms} ms[/dim]{note}")
+
+    def summary(self, execution: Any) -> None:
+        status = execution.status
+        colour = "green" if status == "success" else "red"
+        elapsed = ""
+        if execution.stopped_at:
+            elapsed = f" in {(execution.stopped_at - execution.started_at).total_seconds() * 1000:.0f} ms"
+        self.console.print(f"[{colour}]{status}[/{colour}]{elapsed}")
+        if execution.error:
+            self.console.print(f"[red]error:[/red] {execution.error.get('message')}")
+        for name, text in execution.state.logs:
+            self.console.print(f"[dim]{name}: {text}[/dim]")
+
+
+def nodes(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the node types and versions this engine runs.
+
+    Example: al nodes --json
+    """
+    from automatelanka.engine.nodes.base import registry
+
+    rows = sorted(
+        ({"type": t, "versions": sorted(by_version)} for t, by_version in registry().items()),
+        key=lambda r: r["type"],
+    )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("type", "versions", box=None)
+    for row in rows:
+        table.add_row(row["type"], ", ".join(f"{v:g}" for v in row["versions"]))
+    Console().print(table)
+    typer.echo(f"{len(rows)} node types")

@@ -236,3 +236,53 @@ class Workflow:
                         seen.add(edge.source)
                         queue.append(edge.source)
         return None
+
+    def n8n_parent_nodes(self, name: str) -> list[str]:
+        """All ancestors in n8n's ``getParentNodes`` order (farthest first, as its
+        ``getConnectedNodes`` builds the list); the v0 scheduler depends on this order."""
+        return self._connected_parents(name, [])
+
+    def _connected_parents(self, name: str, checked_incoming: list[str]) -> list[str]:
+        inputs = self.parents.get(name)
+        if not inputs:
+            return []
+        checked = [*checked_incoming]
+        if name in checked:
+            return []
+        checked.append(name)
+        result: list[str] = []
+        for edges in inputs:
+            for edge in edges:
+                if edge.source in checked:
+                    continue
+                result.insert(0, edge.source)
+                added = self._connected_parents(edge.source, checked)
+                for parent in reversed(added):
+                    if parent in result:
+                        result.remove(parent)
+                    result.insert(0, parent)
+        return result
+
+    def descendants(self, name: str) -> list[str]:
+        """Every node downstream of ``name`` (breadth-first), without ``name`` itself."""
+        seen: dict[str, None] = {}
+        queue = deque([name])
+        while queue:
+            current = queue.popleft()
+            for edges in self.children.get(current, []):
+                for edge in edges:
+                    if edge.target not in seen and edge.target != name:
+                        seen[edge.target] = None
+                        queue.append(edge.target)
+        return list(seen)
+
+    @property
+    def execution_order(self) -> str:
+        """``v1`` or the legacy ``v0`` (any other value, or none, is v0 as in n8n)."""
+        return "v1" if self.settings.get("executionOrder") == "v1" else "v0"
+
+    @property
+    def timezone(self) -> str | None:
+        """``settings.timezone`` unless absent or ``DEFAULT``."""
+        zone = self.settings.get("timezone")
+        return zone if isinstance(zone, str) and zone and zone != "DEFAULT" else None
