@@ -1,0 +1,60 @@
+"""Usage counters per workspace and billing period (runs, node executions, API calls)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from automatelanka.store.repositories._common import Row, in_workspace, many, one
+from automatelanka.store.schema import usage_records
+from automatelanka.store.types import new_id, utcnow
+
+COUNTERS = ("runs", "node_executions", "api_calls")
+
+
+def record_usage(
+    conn: Connection,
+    workspace_id: uuid.UUID,
+    *,
+    period_start: datetime,
+    period_end: datetime,
+    runs: int = 0,
+    node_executions: int = 0,
+    api_calls: int = 0,
+) -> None:
+    """Add to the period's counters in one atomic upsert (safe with concurrent writers)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    added = {"runs": runs, "node_executions": node_executions, "api_calls": api_calls}
+    stmt = dialect.insert(usage_records).values(
+        id=new_id(), workspace_id=workspace_id, period_start=period_start, period_end=period_end,
+        updated_at=utcnow(), **added,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[usage_records.c.workspace_id, usage_records.c.period_start],
+        set_={
+            **{name: usage_records.c[name] + stmt.excluded[name] for name in COUNTERS},
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    conn.execute(stmt)
+
+
+def get_usage(conn: Connection, workspace_id: uuid.UUID, period_start: datetime) -> Row | None:
+    stmt = select(usage_records).where(
+        in_workspace(usage_records, workspace_id), usage_records.c.period_start == period_start
+    )
+    return one(conn.execute(stmt))
+
+
+def list_usage(conn: Connection, workspace_id: uuid.UUID, *, limit: int = 24) -> list[Row]:
+    """The workspace's periods, newest first."""
+    stmt = (
+        select(usage_records)
+        .where(in_workspace(usage_records, workspace_id))
+        .order_by(usage_records.c.period_start.desc())
+        .limit(limit)
+    )
+    return many(conn.execute(stmt))
