@@ -227,6 +227,10 @@ class Executor:
         for node in ranked:
             if not node.disabled:
                 return node
+        unknown = [n for n in nodes if not n.disabled and n.short_type.lower().endswith("trigger")]
+        if unknown:
+            # Name what is missing: a trigger type this engine does not implement.
+            raise UnsupportedNodeError(unknown[0].name, unknown[0].type)
         raise WorkflowValidationError("No node to start the workflow from could be found")
 
     def preflight(self, start: str) -> None:
