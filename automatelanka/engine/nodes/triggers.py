@@ -1,0 +1,150 @@
+"""Trigger and entry-point nodes (spec §6.1).
+
+Inside the engine every trigger passes the seed items through (``[{json:{}}]`` from the executor,
+or the request item the platform hands a webhook/form trigger). Types whose n8n class has a
+``trigger``/``poll`` method are registered with ``trigger=True`` so the executor can pick the
+start node as n8n's ``getStartNode`` does (§3.2).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.nodes.base import NodeContext, register
+from automatelanka.engine.workflow import Node
+
+
+def _pass_through(ctx: NodeContext) -> NodeOutput:
+    return [list(ctx.input(0))]
+
+
+@register("n8n-nodes-base.manualTrigger", versions=(1,), trigger=True, inputs=0,
+          display_name="Manual Trigger")
+def manual_trigger(ctx: NodeContext) -> NodeOutput:
+    """Emits the seed (``[{}]`` in manual mode as in every other mode)."""
+    return _pass_through(ctx) if ctx.input(0) else [[{"json": {}}]]
+
+
+@register("n8n-nodes-base.scheduleTrigger", versions=(1, 1.1, 1.2, 1.3), trigger=True, inputs=0,
+          display_name="Schedule Trigger")
+def schedule_trigger(ctx: NodeContext) -> NodeOutput:
+    """Manual mode emits a fire item (timestamp...); other modes pass the seed through."""
+    if ctx.state.mode == "manual":
+        return [[{"json": schedule_fire_item(ctx.timezone)}]]
+    return _pass_through(ctx)
+
+
+@register("n8n-nodes-base.cron", versions=(1,), trigger=True, inputs=0, display_name="Cron")
+def cron(ctx: NodeContext) -> NodeOutput:
+    return _pass_through(ctx)
+
+
+@register("n8n-nodes-base.interval", versions=(1,), trigger=True, inputs=0, display_name="Interval")
+def interval(ctx: NodeContext) -> NodeOutput:
+    return _pass_through(ctx)
+
+
+@register("n8n-nodes-base.start", versions=(1,), inputs=0, display_name="Start")
+def start(ctx: NodeContext) -> NodeOutput:
+    return _pass_through(ctx)
+
+
+@register("n8n-nodes-base.errorTrigger", versions=(1,), inputs=0, display_name="Error Trigger")
+def error_trigger(ctx: NodeContext) -> NodeOutput:
+    return _pass_through(ctx)
+
+
+def _webhook_outputs(node: Node) -> int:
+    """One output per HTTP method when ``multipleMethods`` is set."""
+    if node.parameters.get("multipleMethods") is True:
+        methods = node.parameters.get("httpMethod", ["GET", "POST"])
+        return len(methods) if isinstance(methods, list) and methods else 1
+    return 1
+
+
+@register("n8n-nodes-base.webhook", versions=(1, 1.1, 2, 2.1), inputs=0, outputs=_webhook_outputs,
+          display_name="Webhook")
+def webhook(ctx: NodeContext) -> NodeOutput:
+    """Inside the engine n8n hands a webhook node's input straight to output 0."""
+    return _pass_through(ctx)
+
+
+@register("n8n-nodes-base.formTrigger", versions=(1, 2, 2.1, 2.2, 2.3), inputs=0,
+          display_name="n8n Form Trigger")
+def form_trigger(ctx: NodeContext) -> NodeOutput:
+    return _pass_through(ctx)
+
+
+@register("n8n-nodes-base.executeWorkflowTrigger", versions=(1, 1.1), inputs=0,
+          display_name="Execute Workflow Trigger")
+def execute_workflow_trigger(ctx: NodeContext) -> NodeOutput:
+    """passthrough returns the caller's items; other modes keep only the declared fields."""
+    default = "workflowInputs" if ctx.node.type_version >= 1.1 else "passthrough"
+    source = ctx.param("inputSource", 0, default) if ctx.node.type_version >= 1.1 else "passthrough"
+    items = ctx.input(0)
+    if source == "passthrough":
+        return [list(items)]
+    names = _declared_fields(ctx, source)
+    out: list[Item] = []
+    for index, item in enumerate(items):
+        body = {name: None for name in names}
+        body.update({k: v for k, v in (item.get("json") or {}).items() if k in body})
+        new: Item = {"json": body, "index": index}
+        if item.get("binary") is not None:
+            new["binary"] = item["binary"]
+        out.append(new)
+    return [out]
+
+
+def _declared_fields(ctx: NodeContext, source: str) -> list[str]:
+    """Field names declared by ``workflowInputs.values`` or by the keys of ``jsonExample``."""
+    if source == "workflowInputs":
+        values = (ctx.param("workflowInputs", 0, {}) or {}).get("values") or []
+        return [str(v.get("name")) for v in values if isinstance(v, dict)]
+    if source == "jsonExample":
+        raw = ctx.param("jsonExample", 0, "")
+        try:
+            example = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError as exc:
+            raise ctx.error(f"Invalid JSON example: {exc}") from exc
+        if not isinstance(example, dict):
+            kind = "array" if isinstance(example, list) else type(example).__name__
+            raise ctx.error(f"Invalid JSON schema type. Only object type is supported, but got {kind}")
+        return list(example)
+    raise ctx.error("Internal Error: Invalid input source")
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
+def schedule_fire_item(timezone: str, now: datetime | None = None) -> dict[str, Any]:
+    """The json a Schedule Trigger emits when it fires (moment formats as n8n uses them)."""
+    moment = (now or datetime.now(ZoneInfo(timezone))).astimezone(ZoneInfo(timezone))
+    offset = moment.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}"
+    hour12 = moment.hour % 12 or 12
+    ampm = "am" if moment.hour < 12 else "pm"
+    clock = f"{hour12}:{moment:%M:%S} {ampm}"
+    return {
+        "timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}{offset}",
+        "Readable date": f"{moment:%B} {_ordinal(moment.day)} {moment.year}, {clock}",
+        "Readable time": clock,
+        "Day of week": _DAYS[moment.weekday()],
+        "Year": f"{moment.year:04d}",
+        "Month": f"{moment:%B}",
+        "Day of month": f"{moment.day:02d}",
+        "Hour": f"{moment.hour:02d}",
+        "Minute": f"{moment.minute:02d}",
+        "Second": f"{moment.second:02d}",
+        "Timezone": f"{timezone} (UTC{offset})",
+    }
