@@ -3,37 +3,287 @@
 Public surface: :func:`evaluator_for` returns the execution's :class:`Evaluator`, whose
 ``resolve(value, scope)`` walks a parameter value (strings, lists, dicts at any depth) and
 evaluates every expression in it for the scope's item.
+
+Results are JSON-like Python values; JS ``undefined`` becomes ``None``. Luxon DateTimes nested in
+objects or arrays become ``dt.toString()`` (ISO with offset). A top-level DateTime comes back as a
+:class:`JsDateTime`: a ``str`` holding ``dt.toString()`` whose ``millis`` attribute is the epoch in
+milliseconds (``None`` when the DateTime is invalid), so nodes can apply JS ``String()`` (the string
+itself) or ``Number()`` (``millis``).
+
+How data reaches JS: nothing in JS calls back into Python (quickjs forbids it under a time limit).
+Before the first JS evaluation of a node run, the evaluator pulls what is new in
+``state.run_data`` (each task is pushed once, tracked per node) and pushes the node run's input
+items, source and parameters once; per item only the item index crosses over. Expression strings
+are compiled once per runtime (JS cache by string) and once per process on the Python fast path.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import time
+import weakref
 from typing import TYPE_CHECKING, Any
+
+from automatelanka.engine.errors import ExpressionError, NodeError
+from automatelanka.engine.expressions.runtime import (
+    JsOutOfMemory,
+    JsRuntime,
+    JsTimeout,
+    discard_runtime,
+    runtime,
+)
+from automatelanka.engine.expressions.template import FALLBACK, compile_fast, dumps
 
 if TYPE_CHECKING:
     from automatelanka.engine.expressions.scope import Scope
     from automatelanka.engine.state import ExecutionState
+    from automatelanka.engine.workflow import Workflow
+
+SCRIPTING_TYPES = frozenset({
+    "n8n-nodes-base.code", "n8n-nodes-base.function", "n8n-nodes-base.functionItem",
+})
+_MISSING: Any = object()
+_FAST_CACHE: dict[str, Any] = {}
+_FAST_CACHE_MAX = 20000
+_tokens = itertools.count(1)
+_workflow_info: weakref.WeakKeyDictionary[Workflow, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def is_expression(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
+class JsDateTime(str):
+    """A top-level Luxon DateTime result: ``str(self)`` is ``dt.toString()``; ``millis`` the epoch ms."""
+
+    millis: float | None
+
+    def __new__(cls, iso: str, millis: float | None) -> JsDateTime:
+        obj = super().__new__(cls, iso)
+        obj.millis = millis
+        return obj
+
+
+def _fast(expr: str) -> Any:
+    fast = _FAST_CACHE.get(expr, _MISSING)
+    if fast is _MISSING:
+        if len(_FAST_CACHE) > _FAST_CACHE_MAX:
+            _FAST_CACHE.clear()
+        fast = _FAST_CACHE[expr] = compile_fast(expr)
+    return fast
+
+
+def _info(workflow: Workflow) -> dict[str, Any]:
+    """Static per-workflow data for JS (node table), cached while the workflow object lives."""
+    info = _workflow_info.get(workflow)
+    if info is None:
+        from automatelanka.engine.params import node_parameters
+
+        nodes = {
+            n.name: {
+                "type": n.type, "typeVersion": n.type_version, "id": n.id, "webhookId": n.webhook_id,
+                "executeOnce": n.execute_once, "parameters": node_parameters(n),
+            }
+            for n in workflow.nodes.values()
+        }
+        info = {"nodes": nodes, "anc": {}}
+        _workflow_info[workflow] = info
+    return info
+
+
 class Evaluator:
-    """Placeholder until the quickjs evaluator lands: constants only."""
+    """Evaluates the expressions of one execution (fast path in Python, the rest in quickjs)."""
 
     def __init__(self, state: ExecutionState) -> None:
         self.state = state
+        self._token = next(_tokens)
+        self._pushed: dict[str, int] = {}
+        self._node_key: tuple[Any, ...] | None = None
+        self._extra_set = False
+
+    # -- public -------------------------------------------------------------------------------
 
     def resolve(self, value: Any, scope: Scope) -> Any:
+        """Resolve every expression inside ``value`` (any depth) for the scope's item."""
         if isinstance(value, str):
-            if value.startswith("="):
-                raise NotImplementedError("expressions are not implemented yet")
+            if value[:1] == "=":
+                return self.evaluate(value[1:], scope)
             return value
         if isinstance(value, dict):
             return {k: self.resolve(v, scope) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v, scope) for v in value]
         return value
+
+    def evaluate(self, expr: str, scope: Scope) -> Any:
+        """Evaluate one expression string (without its ``=``)."""
+        fast = _fast(expr)
+        if fast is not None:
+            result = fast(scope.input_items, scope.item_index)
+            if result is not FALLBACK:
+                return result
+        return self.evaluate_js(expr, scope)
+
+    def evaluate_js(self, expr: str, scope: Scope) -> Any:
+        """Evaluate in quickjs (always; the fast path is skipped)."""
+        rt = self._prepare(scope)
+        try:
+            raw = rt.call(rt.eval_fn, expr, scope.item_index)
+        except JsTimeout:
+            discard_runtime()
+            raise ExpressionError(f"Expression timed out after {self._limits()[0]:g} s",
+                                  item_index=scope.item_index, run_index=scope.run_index) from None
+        except JsOutOfMemory:
+            discard_runtime()
+            raise ExpressionError("Expression exceeded memory limit",
+                                  item_index=scope.item_index, run_index=scope.run_index) from None
+        return self._decode(raw, scope)
+
+    def run_code(self, scope: Scope, code: str, flavor: str, item_index: int) -> dict[str, Any]:
+        """Run a Code/Function node body in quickjs; returns ``{value|error, logs}``.
+
+        ``flavor`` is ``code_all``, ``code_each``, ``function`` or ``functionItem``; ``item_index``
+        is -1 for once-for-all runs. Raises NodeError when the time or memory limit is hit.
+        """
+        rt = self._prepare(scope, static_data=True)
+        time_limit = self._limits()[0]
+        try:
+            rt.call(rt.code_start_fn, code, flavor, item_index)
+            deadline = time.monotonic() + time_limit if time_limit > 0 else None
+            while rt.ctx.execute_pending_job():
+                if deadline is not None and time.monotonic() > deadline:
+                    raise JsTimeout("deadline")
+            raw = rt.call(rt.code_result_fn, flavor, item_index)
+        except JsTimeout:
+            discard_runtime()
+            raise NodeError(f"Code execution timed out after {time_limit:g} s",
+                            description="The code ran longer than the sandbox time limit. Check for endless loops.",
+                            item_index=None if item_index < 0 else item_index, run_index=scope.run_index) from None
+        except JsOutOfMemory:
+            discard_runtime()
+            raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)",
+                            description="The code allocated more memory than the sandbox allows.",
+                            item_index=None if item_index < 0 else item_index, run_index=scope.run_index) from None
+        except Exception as exc:  # quickjs errors outside the user code's own handling
+            text = str(exc)
+            if "out of memory" in text:
+                discard_runtime()
+                raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)") from None
+            raise
+        out = json.loads(raw[1:])
+        static = out.get("staticData")
+        if isinstance(static, dict) and static != self.state.static_data:
+            self.state.static_data.clear()
+            self.state.static_data.update(static)
+        if out.get("customData") is not None:
+            self.state.custom_data.clear()
+            self.state.custom_data.update(out["customData"])
+        return out
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _limits(self) -> tuple[float, int]:
+        limits = self.state.services.limits
+        return float(limits.js_time_limit_s), int(limits.js_memory_limit_mb)
+
+    def _config(self) -> dict[str, Any]:
+        state = self.state
+        wf = state.workflow
+        return {
+            "wf": {"id": wf.id, "name": wf.name, "active": wf.active},
+            "nodes": _info(wf)["nodes"],
+            "mode": state.mode,
+            "executionId": state.execution_id,
+            "webhookBase": state.services.webhook_base_url.rstrip("/"),
+            "tz": state.timezone,
+            "env": dict(state.services.env),
+            "vars": dict(state.services.variables),
+            "pin": state.pin_data if state.mode == "manual" else {},
+            "staticData": state.static_data,
+            "customData": state.custom_data,
+        }
+
+    def _ancestors(self, name: str) -> dict[str, int]:
+        """``{ancestor: output through which it connects to name}`` (cached per workflow)."""
+        wf = self.state.workflow
+        cache = _info(wf)["anc"]
+        anc = cache.get(name)
+        if anc is None:
+            anc = {}
+            for a in wf.ancestors(name):
+                out = wf.connecting_output(a, name)
+                anc[a] = 0 if out is None else out
+            cache[name] = anc
+        return anc
+
+    def _prepare(self, scope: Scope, static_data: bool = False) -> JsRuntime:
+        rt = runtime()
+        time_limit, memory_mb = self._limits()
+        if rt.claim(self._token, self._config(), time_limit, memory_mb):
+            self._pushed = {}
+            self._node_key = None
+            self._extra_set = False
+        node = scope.node
+        key = (node.name, scope.run_index, id(scope.input_items), len(scope.input_items))
+        if key != self._node_key or static_data:
+            self._sync_tasks(rt)
+            config: dict[str, Any] = {
+                "node": node.name, "runIndex": scope.run_index, "items": scope.input_items,
+                "source": scope.source, "anc": self._ancestors(node.name),
+                "params": _info(self.state.workflow)["nodes"][node.name]["parameters"]
+                if node.name in self.state.workflow.nodes else node.parameters,
+            }
+            if static_data:
+                config["staticData"] = self.state.static_data
+            rt.call(rt.node_fn, dumps(config))
+            self._node_key = key
+        if scope.extra:
+            rt.call(rt.extra_fn, dumps(scope.extra))
+            self._extra_set = True
+        elif self._extra_set:
+            rt.call(rt.extra_fn, None)
+            self._extra_set = False
+        return rt
+
+    def _sync_tasks(self, rt: JsRuntime) -> None:
+        for name, runs in self.state.run_data.items():
+            done = self._pushed.get(name, 0)
+            if done >= len(runs):
+                continue
+            for run in range(done, len(runs)):
+                task = runs[run] or {}
+                payload = {"main": (task.get("data") or {}).get("main"), "source": task.get("source") or []}
+                rt.call(rt.task_fn, name, run, dumps(payload))
+            self._pushed[name] = len(runs)
+
+    def _decode(self, raw: Any, scope: Scope) -> Any:
+        if isinstance(raw, str):
+            if raw and raw[0] < "\x08":
+                tag = raw[0]
+                if tag == "\x00":
+                    return raw[1:]
+                if tag == "\x01":
+                    return json.loads(raw[1:])
+                if tag == "\x03":
+                    millis, _, iso = raw[1:].partition("\x00")
+                    return JsDateTime(iso, float(millis) if millis else None)
+                if tag == "\x02":
+                    err = json.loads(raw[1:])
+                    raise ExpressionError(err["message"], description=err.get("description"),
+                                          item_index=scope.item_index, run_index=scope.run_index,
+                                          context=err.get("context"))
+                if tag == "\x04":
+                    raise ExpressionError(raw[1:], item_index=scope.item_index, run_index=scope.run_index)
+                if tag == "\x05":
+                    custom, inner, undefined = json.loads(raw[1:])
+                    self.state.custom_data.clear()
+                    self.state.custom_data.update(custom)
+                    return None if undefined else self._decode(inner, scope)
+            return raw
+        if type(raw) is float and raw.is_integer() and abs(raw) < 2**53:
+            return int(raw)
+        return raw
 
 
 def evaluator_for(state: ExecutionState) -> Evaluator:
