@@ -172,6 +172,15 @@ class Evaluator:
                 raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)") from None
             raise
         out = json.loads(raw[1:])
+        error = out.get("error") or {}
+        if error.get("internal"):
+            discard_runtime()
+            text = str(error.get("message"))
+            if "out of memory" in text or "too long" in text:
+                raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)",
+                                description="The code allocated more memory than the sandbox allows.",
+                                item_index=None if item_index < 0 else item_index, run_index=scope.run_index)
+            raise NodeError(f"Code execution failed: {text}", run_index=scope.run_index)
         static = out.get("staticData")
         if isinstance(static, dict) and static != self.state.static_data:
             self.state.static_data.clear()

@@ -240,13 +240,16 @@ def compile_fast(expression: str) -> FastEval | None:
     def run_template(items: list[dict[str, Any]], index: int) -> Any:
         out = []
         for part in parts:
-            if isinstance(part, str):
+            if type(part) is str:
                 out.append(part)
                 continue
-            value = part(items, index)
-            if value is FALLBACK:
+            value = part(items, index)  # type: ignore[operator]
+            if type(value) is str:
+                out.append(value)
+            elif value is FALLBACK:
                 return FALLBACK
-            out.append(template_piece(value))
+            else:
+                out.append(template_piece(value))
         return "".join(out)
     return run_template
 

@@ -267,7 +267,7 @@ var __al = (function () {
     });
   }
 
-  function legacyNode(name) {
+  function legacyNode(name, fixedIndex) {
     if (!hasOwn(S.nodes, name)) {
       return new Proxy({}, { get(t, p) {
         if (p === 'isProxy') return true;
@@ -278,13 +278,14 @@ var __al = (function () {
       get(target, prop) {
         if (prop === 'isProxy') return true;
         if (prop === 'json' || prop === 'data' || prop === 'binary') {
+          const idx = fixedIndex === undefined ? I : fixedIndex;
           const data = executionData(name, undefined, undefined);
           if (data.length === 0) throw notExecuted(name);
-          if (data.length <= I) {
-            throw exprError(`"${name}" node has ${data.length} item(s) but you're trying to access item ${I}`,
+          if (data.length <= idx) {
+            throw exprError(`"${name}" node has ${data.length} item(s) but you're trying to access item ${idx}`,
               { type: 'no_execution_data', nodeCause: name });
           }
-          return prop === 'binary' ? binaryWithoutData(data[I]) : data[I].json;
+          return prop === 'binary' ? binaryWithoutData(data[idx]) : data[idx].json;
         }
         if (prop === 'parameter') return paramProxy(S.nodes[name].parameters, true);
         if (prop === 'runIndex') return hasRun(name) ? S.runs[name].length - 1 : -1;
@@ -368,7 +369,7 @@ var __al = (function () {
     $binary: () => currentItem('binary'),
     $input: () => input,
     $: () => nodeProxy,
-    $node: () => new Proxy({}, { get: (t, p) => (p === 'isProxy' ? true : legacyNode(String(p))) }),
+    $node: (fixed) => new Proxy({}, { get: (t, p) => (p === 'isProxy' ? true : legacyNode(String(p), fixed)) }),
     $items: () => (name, outputIndex, runIndex) => {
       if (name === undefined) {
         const src = (C.source || [])[0];
@@ -445,7 +446,7 @@ var __al = (function () {
     for (const name of Object.keys(VARS)) {
       Object.defineProperty(out, name, { get() {
         const saved = I; I = itemIndex;
-        try { return VARS[name](); } finally { I = saved; }
+        try { return name === '$node' ? VARS.$node(itemIndex) : VARS[name](); } finally { I = saved; }
       } });
     }
     return out;
@@ -787,7 +788,7 @@ var __al = (function () {
     } finally { I = saved; }
   }
   function errorInfo(e) {
-    if (e instanceof InternalError) throw e;
+    if (e instanceof InternalError) return { message: String(e.message), name: 'InternalError', internal: true };
     const isErr = e instanceof Error;
     return {
       message: isErr ? v8Message(e) : (e === undefined ? 'Unknown error' : String(e)),
