@@ -78,7 +78,7 @@ def html_to_markdown(html: str, options: dict[str, Any] | None = None) -> str:
     blocks = _md_blocks(soup, options)
     text = "\n\n".join(b for b in blocks if b.strip())
     limit = int(options.get("maxConsecutiveNewlines") or 3)
-    text = re.sub("\n{%d,}" % (limit + 1), "\n" * limit, text)
+    text = re.sub(f"\n{{{limit + 1},}}", "\n" * limit, text)
     return text.strip()
 
 
