@@ -7,7 +7,6 @@ conditions, driven by the generated schemas in :mod:`automatelanka.engine.schema
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -22,6 +21,16 @@ from automatelanka.engine.schemas import (
     Rule,
     atom,
     properties_for,
+)
+from automatelanka.engine.schemas.jsvalue import (
+    JsFunction,
+    is_equal,
+    js_prop,
+    lodash_get,
+    relational,
+    same_value_zero,
+    to_js_string,
+    truthy,
 )
 from automatelanka.engine.workflow import Node
 
@@ -56,10 +65,10 @@ def _resolve(plist: PropList, values: Any, version: float, root: Any, parent: st
     if plist.error is not None:
         raise ParameterResolutionError(plist.error)
     params: dict[str, Any] = {}
-    if not _truthy(values):
+    if not truthy(values):
         return params
     check = _check_values(plist, values, version, root, parent)
-    if not _truthy(root):
+    if not truthy(root):
         root = check
     in_collection = parent == "collection"
     rules = plist.rules
@@ -67,7 +76,7 @@ def _resolve(plist: PropList, values: Any, version: float, root: Any, parent: st
     is_dict = type(values) is dict
     for prop in plist.order:
         name = prop.name
-        value = values.get(name, MISSING) if is_dict else _js_prop(values, name)
+        value = values.get(name, MISSING) if is_dict else js_prop(values, name)
         if value is MISSING and in_collection:
             continue
         if (prop.show_ids is not None or prop.hide_ids is not None) and not _displayed_cached(
@@ -81,8 +90,8 @@ def _resolve(plist: PropList, values: Any, version: float, root: Any, parent: st
             out = _collection(prop, value, version, root)
         else:
             out = _fixed_collection(prop, value, version, root)
-        if out is MISSING:
-            params.pop(name, None)
+        if out is MISSING or type(out) is JsFunction:
+            params.pop(name, None)  # undefined / a function: absent once serialised
         else:
             params[name] = out
     return params
@@ -96,14 +105,14 @@ def _check_values(plist: PropList, values: Any, version: float, root: Any, paren
     full: dict[str, Any] = {}
     if not plist.check_order:
         return full
-    if not _truthy(root):
+    if not truthy(root):
         root = full
     in_collection = parent == "collection"
     dups = plist.dups
     is_dict = type(values) is dict
     for prop in plist.check_order:
         name = prop.name
-        value = values.get(name, MISSING) if is_dict else _js_prop(values, name)
+        value = values.get(name, MISSING) if is_dict else js_prop(values, name)
         if value is MISSING and in_collection:
             continue
         if name in dups and not _displayed(full, prop, version, root):
@@ -161,7 +170,7 @@ def _fixed_collection(prop: Prop, value: Any, version: float, root: Any) -> Any:
             if value is MISSING or value is None:
                 raise ParameterResolutionError(
                     f"Cannot read properties of {_js_type_name(value)} (reading {item!r})")
-            inner = _resolve(option, _js_prop(value, item), version, root, "fixedCollection")
+            inner = _resolve(option, js_prop(value, item), version, root, "fixedCollection")
             if inner:
                 result[item] = inner
     return result
@@ -247,16 +256,16 @@ def _displayed(values: dict[str, Any], prop: Prop, version: float, root: Any) ->
 def _raw_value(values: Any, kind: int, key: str, version: float, root: Any) -> Any:
     """getPropertyValues before the resourceLocator/array normalisation."""
     if kind == KEY_SIBLING:
-        return _lodash_get(values, key)
+        return lodash_get(values, key)
     if kind == KEY_ROOT:
-        return _lodash_get(root, key)
+        return lodash_get(root, key)
     if kind == KEY_VERSION:
         return version
     return False  # @tool: none of the covered base types ends with "Tool"
 
 
 def _as_values(value: Any) -> list[Any]:
-    if type(value) is dict and _truthy(value.get("__rl", MISSING)):
+    if type(value) is dict and truthy(value.get("__rl", MISSING)):
         value = value.get("value", MISSING)
     return value if type(value) is list else [value]
 
@@ -265,29 +274,29 @@ def _check_conditions(conditions: Any, actual: list[Any]) -> bool:
     if not isinstance(conditions, list):
         raise ParameterResolutionError("conditions.some is not a function")
     for cond in conditions:
-        if type(cond) is dict and len(cond) == 1 and _truthy(cond.get("_cnd", MISSING)):
+        if type(cond) is dict and len(cond) == 1 and truthy(cond.get("_cnd", MISSING)):
             items = list(cond["_cnd"].items()) if isinstance(cond["_cnd"], dict) else []
             if not items:
                 raise ParameterResolutionError("_cnd without a condition")
             op, target = items[0]
             if all(_cnd(op, target, v) for v in actual):
                 return True
-        elif any(_same_value_zero(v, cond) for v in actual):
+        elif any(same_value_zero(v, cond) for v in actual):
             return True
     return False
 
 
 def _cnd(op: str, target: Any, value: Any) -> bool:
     if op == "eq":
-        return _is_equal(value, target)
+        return is_equal(value, target)
     if op == "not":
-        return not _is_equal(value, target)
+        return not is_equal(value, target)
     if op in ("gte", "lte", "gt", "lt"):
-        return _relational(op, value, target)
+        return relational(op, value, target)
     if op == "between":
-        low = _js_prop(target, "from")
-        high = _js_prop(target, "to")
-        return _relational("gte", value, low) and _relational("lte", value, high)
+        low = js_prop(target, "from")
+        high = js_prop(target, "to")
+        return relational("gte", value, low) and relational("lte", value, high)
     if op in ("includes", "startsWith", "endsWith"):
         return _string_method(op, value, target)
     if op == "regex":
@@ -299,10 +308,10 @@ def _cnd(op: str, target: Any, value: Any) -> bool:
 
 def _string_method(op: str, value: Any, target: Any) -> bool:
     if type(value) is list and op == "includes":
-        return any(_same_value_zero(v, target) for v in value)
+        return any(same_value_zero(v, target) for v in value)
     if type(value) is not str:
         raise ParameterResolutionError(f"propertyValue.{op} is not a function")
-    text = _to_js_string(target)
+    text = to_js_string(target)
     if op == "includes":
         return text in value
     if op == "startsWith":
@@ -312,156 +321,9 @@ def _string_method(op: str, value: Any, target: Any) -> bool:
 
 def _regex_test(pattern: Any, text: str) -> bool:
     try:
-        return re.search(_to_js_string(pattern), text) is not None
+        return re.search(to_js_string(pattern), text) is not None
     except re.error:
         return False
-
-
-# --------------------------------------------------------------------------- JavaScript semantics
-
-
-def _truthy(v: Any) -> bool:
-    if v is MISSING or v is None or v is False:
-        return False
-    if type(v) in (int, float):
-        return v != 0 and not math.isnan(v)
-    if type(v) is str:
-        return v != ""
-    return True
-
-
-def _is_number(v: Any) -> bool:
-    return type(v) in (int, float)
-
-
-def _same_value_zero(a: Any, b: Any) -> bool:
-    """``Array.prototype.includes`` equality: primitives by value, objects by identity."""
-    if type(a) is str:
-        return type(b) is str and a == b
-    if _is_number(a) and _is_number(b):
-        return a == b or (a != a and b != b)
-    if type(a) is not type(b) and not (a is MISSING or b is MISSING):
-        return False
-    if isinstance(a, (dict, list)):
-        return a is b
-    return a == b if a is not MISSING else b is MISSING
-
-
-def _is_equal(a: Any, b: Any) -> bool:
-    """lodash ``isEqual`` on JSON values."""
-    if _is_number(a) and _is_number(b):
-        return a == b or (a != a and b != b)
-    if a is MISSING or b is MISSING:
-        return a is b
-    if type(a) is not type(b):
-        return False
-    if type(a) is dict:
-        return a.keys() == b.keys() and all(_is_equal(a[k], b[k]) for k in a)
-    if type(a) is list:
-        return len(a) == len(b) and all(_is_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-def _to_js_string(v: Any) -> str:
-    if v is MISSING:
-        return "undefined"
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if type(v) is float:
-        if math.isnan(v):
-            return "NaN"
-        if math.isinf(v):
-            return "Infinity" if v > 0 else "-Infinity"
-        return str(int(v)) if v.is_integer() and abs(v) < 1e21 else repr(v)
-    if type(v) is list:
-        return ",".join("" if x is None or x is MISSING else _to_js_string(x) for x in v)
-    if type(v) is dict:
-        return "[object Object]"
-    return str(v)
-
-
-_JS_NUMBER = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
-_JS_RADIX = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
-
-
-def _to_number(v: Any) -> float:
-    if _is_number(v):
-        return float(v)
-    if v is None or v is False:
-        return 0.0
-    if v is True:
-        return 1.0
-    if type(v) in (dict, list):
-        v = _to_js_string(v)
-    if type(v) is str:
-        text = v.strip(" \t\n\r\v\f\u00a0\ufeff\u2028\u2029")
-        if text == "":
-            return 0.0
-        if _JS_NUMBER.fullmatch(text):
-            return float(text.replace("Infinity", "inf"))
-        if _JS_RADIX.fullmatch(text):
-            return float(int(text, 0))
-    return math.nan
-
-
-def _relational(op: str, a: Any, b: Any) -> bool:
-    """JavaScript ``a >= b`` etc. with the language's type coercion."""
-    if type(a) in (dict, list):
-        a = _to_js_string(a)
-    if type(b) in (dict, list):
-        b = _to_js_string(b)
-    if type(a) is str and type(b) is str:
-        x: Any = a.encode("utf-16-be")
-        y: Any = b.encode("utf-16-be")
-    else:
-        x, y = _to_number(a), _to_number(b)
-        if math.isnan(x) or math.isnan(y):
-            return False
-    if op == "gte":
-        return x >= y
-    if op == "lte":
-        return x <= y
-    if op == "gt":
-        return x > y
-    return x < y
-
-
-def _js_prop(obj: Any, key: str) -> Any:
-    """``obj[key]`` for JSON values (``undefined`` -> MISSING)."""
-    if type(obj) is dict:
-        return obj.get(key, MISSING)
-    if type(obj) in (list, str):
-        if key == "length":
-            return len(obj)
-        if key.isdigit() and (key == "0" or key[0] != "0") and int(key) < len(obj):
-            return obj[int(key)]
-    return MISSING
-
-
-_PATH_PART = re.compile(r"[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|([\"'])((?:(?!\2)[^\\]|\\.)*?)\2)\]")
-
-
-def _lodash_get(obj: Any, path: str) -> Any:
-    """lodash ``get(obj, path)``."""
-    if obj is None or obj is MISSING:
-        return MISSING
-    if (type(obj) is dict and path in obj) or ("." not in path and "[" not in path):
-        return _js_prop(obj, path)
-    parts = []
-    if path.startswith("."):
-        parts.append("")
-    for m in _PATH_PART.finditer(path):
-        parts.append(m.group(1) or m.group(3) or m.group(0) if m.group(0)[:1] == "[" else m.group(0))
-    current = obj
-    for part in parts:
-        if current is None or current is MISSING:
-            return MISSING
-        current = _js_prop(current, part)
-    return current
 
 
 def _js_iterate(value: Any, prop: str, item: str) -> list[Any]:

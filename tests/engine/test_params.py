@@ -47,6 +47,7 @@ def _check(case: dict[str, Any]) -> None:
 DEFAULTS = _cases("defaults.json")
 CONFORMANCE = _cases("conformance.json")
 CORPUS = _cases("corpus.json")
+FUZZ = _cases("fuzz.json")
 
 
 @pytest.mark.parametrize("case", DEFAULTS, ids=_ids(DEFAULTS))
@@ -61,6 +62,11 @@ def test_conformance_nodes_match_n8n(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", CORPUS, ids=_ids(CORPUS))
 def test_corpus_sample_matches_n8n(case: dict[str, Any]) -> None:
+    _check(case)
+
+
+@pytest.mark.parametrize("case", FUZZ, ids=_ids(FUZZ))
+def test_fuzzed_parameters_match_n8n(case: dict[str, Any]) -> None:
     _check(case)
 
 
