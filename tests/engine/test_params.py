@@ -40,7 +40,9 @@ def _check(case: dict[str, Any]) -> None:
         with pytest.raises(ParameterResolutionError):
             node_parameters(node)
         return
-    assert node_parameters(node) == case["expected"]
+    got = node_parameters(node)
+    assert got == case["expected"]
+    assert json.dumps(got) == json.dumps(case["expected"]), "key order differs from n8n"
     assert node.parameters == case["parameters"], "saved parameters must not be mutated"
 
 
