@@ -45,6 +45,7 @@ def test_downgrade_to_base_then_upgrade(al) -> None:
     assert al("upgrade").exit_code == 0
 
 
+@pytest.mark.postgres
 def test_upgrade_on_postgres(al, monkeypatch: pytest.MonkeyPatch, pg_server) -> None:
     url = pg_server.create_database().replace("postgresql+psycopg://", "postgresql://")
     monkeypatch.setenv("AL_DATABASE_URL", url)
