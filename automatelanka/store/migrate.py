@@ -108,3 +108,12 @@ def _short(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     message = str(orig if orig is not None else exc).strip()
     return message.splitlines()[0] if message else type(exc).__name__
+
+
+def draft_revision(url: str | URL, message: str, rev_id: str) -> None:
+    """For developers: write a new migration in ``versions/`` from the difference between
+    ``schema.py`` and the database at ``url`` (which must be at head). Review it by hand."""
+    from alembic import command
+
+    with _migration_connection(url) as conn:
+        command.revision(_config(conn), message=message, autogenerate=True, rev_id=rev_id)
