@@ -707,7 +707,11 @@
     isEmpty: function (v) { return v === null || v === undefined || !v; },
     isNotEmpty: function (v) { return !(v === null || v === undefined || !v); }
   };
-  var UNSAFE = Object.assign(Object.create(null), { "__proto__": 1, prototype: 1, constructor: 1 });
+  var UNSAFE = new Set(["__proto__", "prototype", "constructor", "getPrototypeOf", "setPrototypeOf",
+    "getOwnPropertyDescriptor", "getOwnPropertyDescriptors", "defineProperty", "defineProperties", "mainModule",
+    "binding", "_linkedBinding", "_load", "prepareStackTrace", "__lookupGetter__", "__lookupSetter__",
+    "__defineGetter__", "__defineSetter__", "caller", "callee", "arguments", "getBuiltinModule", "dlopen",
+    "execve", "loadEnvFile"]);
   var ISO_Z = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}.\d{3}Z/;
 
   function isIsoZ(input) {
@@ -720,7 +724,7 @@
 
   function findFunction(input, fn) {
     var name = typeof fn === "string" ? fn : String(fn);
-    if (UNSAFE[name]) fail('Cannot access "' + name + '" via expression extension due to security concerns');
+    if (UNSAFE.has(name)) fail('Cannot access "' + name + '" via expression extension due to security concerns');
     var found;
     if (Array.isArray(input)) found = own(A, name);
     else if (isIsoZ(input) && name !== "toDate" && name !== "toDateTime") found = own(D, name);
@@ -785,14 +789,24 @@
     f[MARK] = true;
     return f;
   }
+  function findDescriptor(obj, name) {
+    for (var o = obj; o; o = Object.getPrototypeOf(o)) {
+      var d = Object.getOwnPropertyDescriptor(o, name);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  // Define `name` on `proto` unless a native member of that name should win (as
+  // in n8n, where a type's own extension beats a native method, and a native
+  // method beats an extension of another type).
   function install(proto, names, table) {
     names.forEach(function (name) {
-      if (name in proto) {
-        var current = proto[name];
-        if (isOurs(current)) return;
-        if (typeof current !== "function") return; // e.g. String length: needs __al_extend
-        if (!table || !hasOwn(table, name)) return; // native method wins, as in n8n
-        if (proto === DateTime.prototype) nativeDT[name] = current;
+      var d = findDescriptor(proto, name);
+      if (d) {
+        if (isOurs(d.value)) return;
+        if (!d.configurable && hasOwn(proto, name)) return; // e.g. String length: needs __al_extend
+        if (!table || !hasOwn(table, name)) return;
+        if (proto === DateTime.prototype && typeof d.value === "function") nativeDT[name] = d.value;
       }
       Object.defineProperty(proto, name, { value: dispatcher(name), writable: true, configurable: true, enumerable: false });
     });

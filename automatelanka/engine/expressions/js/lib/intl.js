@@ -142,18 +142,19 @@
     return ms;
   }
 
-  var US_ZONES = {
-    "-300": ["EST", "Eastern Standard Time"], "-240": ["EDT", "Eastern Daylight Time"],
-    "-360": ["CST", "Central Standard Time"], "-300d": ["CDT", "Central Daylight Time"],
-    "-420": ["MST", "Mountain Standard Time"], "-360d": ["MDT", "Mountain Daylight Time"],
-    "-480": ["PST", "Pacific Standard Time"], "-420d": ["PDT", "Pacific Daylight Time"],
-    "-540": ["AKST", "Alaska Standard Time"], "-480d": ["AKDT", "Alaska Daylight Time"],
-    "-600": ["HST", "Hawaii-Aleutian Standard Time"]
+  var US_NAMES = {
+    "-300": ["EST", "Eastern Standard Time", "EDT", "Eastern Daylight Time"],
+    "-360": ["CST", "Central Standard Time", "CDT", "Central Daylight Time"],
+    "-420": ["MST", "Mountain Standard Time", "MDT", "Mountain Daylight Time"],
+    "-480": ["PST", "Pacific Standard Time", "PDT", "Pacific Daylight Time"],
+    "-540": ["AKST", "Alaska Standard Time", "AKDT", "Alaska Daylight Time"],
+    "-600": ["HST", "Hawaii-Aleutian Standard Time", "HDT", "Hawaii-Aleutian Daylight Time"]
   };
   var US_BASE = {
     "america/new_york": -300, "us/eastern": -300, "america/detroit": -300, "america/indiana/indianapolis": -300,
-    "america/chicago": -360, "us/central": -360, "america/denver": -420, "us/mountain": -420,
-    "america/phoenix": -420, "america/los_angeles": -480, "us/pacific": -480,
+    "america/toronto": -300, "est5edt": -300,
+    "america/chicago": -360, "us/central": -360, "cst6cdt": -360, "america/denver": -420, "us/mountain": -420,
+    "america/phoenix": -420, "america/los_angeles": -480, "us/pacific": -480, "pst8pdt": -480,
     "america/anchorage": -540, "pacific/honolulu": -600, "us/hawaii": -600
   };
   var LONG_NAMES = {
@@ -180,13 +181,14 @@
     if (zone.name === "UTC") return long ? "Coordinated Universal Time" : "UTC";
     var base = US_BASE[lower];
     if (base !== undefined) {
-      var key = off === base ? String(off) : String(off) + "d";
-      if (US_ZONES[key]) return US_ZONES[key][long ? 1 : 0];
+      var names = US_NAMES[String(base)];
+      if (off === base) return names[long ? 1 : 0];
+      if (off === base + 60) return names[long ? 3 : 2];
     }
     if (long && LONG_NAMES[lower]) {
-      var names = LONG_NAMES[lower];
+      var longNames = LONG_NAMES[lower];
       var std = Math.min(zoneOffset(zone, ms - 182 * 864e5), zoneOffset(zone, ms + 182 * 864e5), off);
-      return names[off !== std && names[1] ? 1 : 0];
+      return longNames[off !== std && longNames[1] ? 1 : 0];
     }
     return gmtName(off, long);
   }
@@ -244,7 +246,7 @@
         lit(".");
         part("fractionalSecond", pad(d.getUTCMilliseconds(), 3).slice(0, o.fractionalSecondDigits));
       }
-      if (o.hour && twelve) { lit(" "); part("dayPeriod", h < 12 ? "AM" : "PM"); }
+      if (o.hour && twelve) { lit("\u202f"); part("dayPeriod", h < 12 ? "AM" : "PM"); }
     }
     if (o.timeZoneName) {
       lit(hasTime ? " " : ", ");
@@ -253,10 +255,11 @@
     return parts;
   };
 
+  // Like V8: formatToParts keeps ICU's U+202F before AM/PM, format() uses a plain space.
   DateTimeFormat.prototype.format = function (date) {
     var parts = this.formatToParts(date), out = "";
     for (var i = 0; i < parts.length; i++) out += parts[i].value;
-    return out;
+    return out.replace(/\u202f/g, " ");
   };
 
   DateTimeFormat.prototype.formatRange = function (a, b) {
