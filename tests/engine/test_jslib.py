@@ -183,3 +183,22 @@ def test_manifest_loads_quickly() -> None:
             ctx.eval(src)
         best = min(best, time.perf_counter() - start)
     assert best < 0.5, f"loading the JS library took {best * 1000:.0f} ms"
+
+
+def test_loader_builds_a_working_context() -> None:
+    from automatelanka.engine.expressions.js.lib import loader
+
+    ctx = quickjs.Context()
+    for _, src in loader.manifest_sources():
+        ctx.eval(src)
+    code = "DateTime.fromISO('2024-07-01T12:00:00Z').setZone('Europe/Berlin').toISO() + 'é'.replaceSpecialChars()"
+    loaded: set[str] = set()
+    for _, src in loader.lazy_sources(code, loaded):
+        ctx.eval(src)
+    assert loader.lazy_sources(code, loaded) == []
+    registered: set[str] = set()
+    ctx.eval(loader.zone_setup_js("America/New_York", code, registered))
+    assert registered == {"America/New_York", "Europe/Berlin"}
+    assert ctx.eval(code) == "2024-07-01T14:00:00.000+02:00e"
+    assert ctx.eval("DateTime.fromISO('2024-01-15').toISO()") == "2024-01-15T00:00:00.000-05:00"
+    assert ctx.eval("typeof window") == "undefined"
