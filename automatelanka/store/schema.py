@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 
 from automatelanka.store.types import JSONType, UTCDateTime, new_id, utcnow
@@ -76,6 +77,7 @@ users = Table(
     Column("name", String(200), nullable=False, default=""),
     Column("password_hash", String(255)),
     Column("is_active", Boolean, nullable=False, default=True),
+    Column("is_platform_admin", Boolean, nullable=False, default=False, server_default=false()),
     Column("email_verified_at", UTCDateTime),
     Column("last_login_at", UTCDateTime),
     _created(),

@@ -11,7 +11,9 @@ from automatelanka.store.repositories._common import Row, checked_values, one
 from automatelanka.store.schema import users
 from automatelanka.store.types import new_id, utcnow
 
-UPDATABLE = ("name", "password_hash", "is_active", "email_verified_at", "last_login_at", "email")
+UPDATABLE = (
+    "name", "password_hash", "is_active", "email_verified_at", "last_login_at", "email", "is_platform_admin",
+)
 
 
 def normalize_email(email: str) -> str:
@@ -19,12 +21,14 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(conn: Connection, *, email: str, name: str = "", password_hash: str | None = None) -> Row:
+def create_user(
+    conn: Connection, *, email: str, name: str = "", password_hash: str | None = None, is_platform_admin: bool = False
+) -> Row:
     """Create a user; IntegrityError if the e-mail is taken."""
     now = utcnow()
     values = {
         "id": new_id(), "email": normalize_email(email), "name": name, "password_hash": password_hash,
-        "is_active": True, "created_at": now, "updated_at": now,
+        "is_active": True, "is_platform_admin": is_platform_admin, "created_at": now, "updated_at": now,
     }
     conn.execute(insert(users).values(**values))
     return {**values, "email_verified_at": None, "last_login_at": None}
