@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SECRET_FIELDS = frozenset({"encryption_key", "secret_key"})
+SECRET_FIELDS = frozenset({"encryption_key", "secret_key", "smtp_password"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,21 @@ class Settings:
     js_memory_limit_mb: int = 256
     #: Folder that the Read/Write Files node is confined to (default ``$AL_HOME/files``).
     files_root: Path = field(default_factory=lambda: Path("."))
+    #: Outgoing mail (password resets, invitations). Empty host: links are logged for the operator.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "automatelanka@localhost"
+    smtp_tls: bool = True
+    #: Base URL put in e-mailed links (default ``http://{host}:{port}``).
+    public_url: str = ""
+    #: Origins allowed by CORS (comma-separated; empty: none).
+    cors_origins: tuple[str, ...] = ()
+    #: Requests per minute per client IP, per workspace, and per IP on login/register/reset; 0 = off.
+    rate_limit_ip: int = 600
+    rate_limit_workspace: int = 1200
+    rate_limit_auth: int = 20
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -114,9 +129,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{name}: expected a number, got {raw!r}") from exc
 
-    env_allow = pick("env_allow", "")
-    if isinstance(env_allow, str):
-        env_allow = [v.strip() for v in env_allow.split(",") if v.strip()]
+    def names(name: str) -> list[str]:
+        raw = pick(name, "")
+        return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
+
+    env_allow = names("env_allow")
     return Settings(
         home=home,
         database_url=pick("database_url", f"sqlite:///{home / 'automatelanka.db'}"),
@@ -130,6 +147,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         js_time_limit_s=number("js_time_limit_s", 10.0),
         js_memory_limit_mb=number("js_memory_limit_mb", 256, int),
         files_root=Path(pick("files_root", str(home / "files"))).expanduser(),
+        smtp_host=pick("smtp_host", ""),
+        smtp_port=number("smtp_port", 587, int),
+        smtp_user=pick("smtp_user", ""),
+        smtp_password=pick("smtp_password", ""),
+        smtp_from=pick("smtp_from", "automatelanka@localhost"),
+        smtp_tls=str(pick("smtp_tls", "true")).strip().lower() not in ("0", "false", "no", "off"),
+        public_url=pick("public_url", ""),
+        cors_origins=tuple(names("cors_origins")),
+        rate_limit_ip=number("rate_limit_ip", 600, int),
+        rate_limit_workspace=number("rate_limit_workspace", 1200, int),
+        rate_limit_auth=number("rate_limit_auth", 20, int),
         sources=sources,
     )
 
