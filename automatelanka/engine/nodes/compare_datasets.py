@@ -196,8 +196,7 @@ def _combine(item1: Item, item2: Item, prefer: Any, except_: Any, no_dots: bool)
         fields = except_
     else:
         fields = [s.strip() for s in f.js_string(except_).split(",")] if except_ else []
-    result = dict(entry)
-    result["json"] = dict(entry["json"])
+    result = entry  # n8n edits the matched input item in place (visible in the upstream run data too)
     for field in fields:
         if no_dots:
             value = match["json"].get(field, f.MISSING)
