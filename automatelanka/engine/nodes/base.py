@@ -52,6 +52,7 @@ class NodeSpec:
 
 
 _REGISTRY: dict[str, dict[float, NodeSpec]] = {}
+_loaded = False
 
 
 def register(
@@ -90,6 +91,8 @@ def register(
 
 def load_all() -> None:
     """Import every node family module so their handlers register themselves."""
+    global _loaded
+    _loaded = True
     import importlib
     import pkgutil
 
@@ -102,7 +105,7 @@ def load_all() -> None:
 
 def lookup(node: Node) -> NodeSpec:
     """The implementation for a node's type and version, or :class:`UnsupportedNodeError`."""
-    if not _REGISTRY:
+    if not _loaded:
         load_all()
     by_version = _REGISTRY.get(node.type)
     if not by_version:
@@ -115,7 +118,7 @@ def lookup(node: Node) -> NodeSpec:
 
 def registry() -> dict[str, dict[float, NodeSpec]]:
     """Every registered node type and version."""
-    if not _REGISTRY:
+    if not _loaded:
         load_all()
     return _REGISTRY
 
