@@ -142,13 +142,6 @@ def test_function_item_node_runs_per_item():
     assert [it["pairedItem"] for it in out] == [{"item": 0}, {"item": 1}]
 
 
-def test_python_language_without_runner_fails_clearly():
-    wf = workflow("")
-    wf["nodes"][2]["parameters"] = {"language": "python", "pythonCode": "return []"}
-    ex = run(wf)
-    assert ex.status == "error"
-
-
 def test_infinite_loop_is_stopped_by_the_time_limit_and_the_next_run_works():
     services = Services(limits=Limits(js_time_limit_s=0.5, js_memory_limit_mb=128))
     started = time.monotonic()

@@ -457,7 +457,7 @@ var __al = (function () {
     'eval', 'uneval', 'setTimeout', 'setInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask',
     'Function', 'require', 'module', 'Buffer', '__dirname', '__filename', 'fetch', 'XMLHttpRequest',
     'Promise', 'Generator', 'GeneratorFunction', 'AsyncFunction', 'AsyncGenerator', 'AsyncGeneratorFunction',
-    'WebAssembly', 'Reflect', 'Proxy', 'escape', 'unescape', 'isNaN', 'isFinite', 'Object', 'process'];
+    'WebAssembly', 'Reflect', 'Proxy', 'escape', 'unescape', 'Object', 'process'];
   const BLOCKED_OBJECT = new Set(['defineProperty', 'defineProperties', 'setPrototypeOf', 'getPrototypeOf',
     'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors', '__defineGetter__', '__defineSetter__',
     '__lookupGetter__', '__lookupSetter__']);
@@ -471,8 +471,6 @@ var __al = (function () {
   });
   function denyValues() {
     return DENY.map((name) => {
-      if (name === 'isNaN') return Number.isNaN;
-      if (name === 'isFinite') return Number.isFinite;
       if (name === 'Object') return safeObject;
       if (name === 'process') return { get env() { return Object.assign({}, S.env); } };
       return {};
