@@ -182,7 +182,6 @@ class Executor:
         self.stack: list[StackEntry] = self.execution.stack
         self.waiting = self.execution.waiting
         self.execution_index = 0
-        self._params: dict[str, dict[str, Any]] = {}
         self._specs: dict[str, NodeSpec] = {}
         timeout = self.workflow.settings.get("executionTimeout")
         self.deadline = (time.monotonic() + timeout
@@ -197,10 +196,12 @@ class Executor:
             spec = self._specs[name] = lookup(self.workflow.nodes[name])
         return spec
 
-    def params(self, node: Node) -> dict[str, Any]:
-        params = self._params.get(node.name)
+    @staticmethod
+    def params(node: Node) -> dict[str, Any]:
+        """Resolved parameters, cached on the node so repeated executions reuse them."""
+        params = node.resolved_parameters
         if params is None:
-            params = self._params[node.name] = node_parameters(node)
+            params = node.resolved_parameters = node_parameters(node)
         return params
 
     def emit(self, kind: str, **payload: Any) -> None:

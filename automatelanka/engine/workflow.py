@@ -42,6 +42,8 @@ class Node:
     webhook_id: str | None = None
     notes: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Parameters with n8n's defaults filled, computed once per parsed workflow (never mutate).
+    resolved_parameters: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def short_type(self) -> str:
