@@ -805,7 +805,7 @@
       if (d) {
         if (isOurs(d.value)) return;
         if (!d.configurable && hasOwn(proto, name)) return; // e.g. String length: needs __al_extend
-        if (!table || !hasOwn(table, name)) return;
+        if (!table || !hasOwn(table, name)) return; // a native of another type's name wins
         if (proto === DateTime.prototype && typeof d.value === "function") nativeDT[name] = d.value;
       }
       Object.defineProperty(proto, name, { value: dispatcher(name), writable: true, configurable: true, enumerable: false });
@@ -813,12 +813,17 @@
   }
   nativeDT.plus = DateTime.prototype.plus;
   nativeDT.minus = DateTime.prototype.minus;
-  var all = g.__al_extensionNames;
-  install(DateTime.prototype, all, D);
-  install(Array.prototype, all, A);
-  install(String.prototype, all, S);
-  install(Number.prototype, all, N);
-  install(Boolean.prototype, all, B);
-  install(Date.prototype, all, D);
-  install(Object.prototype, Object.keys(O).concat(Object.keys(GENERIC)), O);
+  // Each prototype gets only the names n8n can resolve for that type (plus the
+  // generic isEmpty/isNotEmpty), so reading e.g. `false.length` or `[].format`
+  // stays undefined. Strings also get the date names, for the ISO-string quirk.
+  // Calls on the wrong type or on null need __al_extend for n8n's exact errors.
+  var generic = Object.keys(GENERIC);
+  var names = function (table) { return Object.keys(table).concat(generic); };
+  install(DateTime.prototype, names(D), D);
+  install(Date.prototype, names(D), D);
+  install(Array.prototype, names(A), A);
+  install(String.prototype, names(S).concat(Object.keys(D)), S);
+  install(Number.prototype, names(N), N);
+  install(Boolean.prototype, names(B), B);
+  install(Object.prototype, names(O), O);
 })(globalThis);
