@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import warnings
 from typing import Any
 
 import jwt as pyjwt
@@ -55,7 +56,9 @@ def sign_token(payload: Any, credentials: dict[str, Any], algorithm: str | None 
         payload = {**payload, "iat": int(time.time())}
     headers = {"kid": kid} if kid else None
     try:
-        return pyjwt.encode(payload, key, algorithm=alg, headers=headers)
+        with warnings.catch_warnings():  # jsonwebtoken accepts short HMAC secrets silently
+            warnings.simplefilter("ignore")
+            return pyjwt.encode(payload, key, algorithm=alg, headers=headers)
     except (pyjwt.PyJWTError, ValueError, TypeError) as exc:
         raise NodeError(str(exc)) from exc
 
@@ -87,9 +90,11 @@ def _verify(ctx: NodeContext, i: int, credentials: dict[str, Any], options: dict
         key = format_private_key(credentials.get("publicKey"), public=True)
     alg = options.get("algorithm") or credentials.get("algorithm") or "HS256"
     try:
-        payload = pyjwt.decode(token, key, algorithms=[alg], leeway=options.get("clockTolerance") or 0,
-                               options={"verify_exp": not options.get("ignoreExpiration"),
-                                        "verify_nbf": not options.get("ignoreNotBefore"), "verify_aud": False})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            payload = pyjwt.decode(token, key, algorithms=[alg], leeway=options.get("clockTolerance") or 0,
+                                   options={"verify_exp": not options.get("ignoreExpiration"),
+                                            "verify_nbf": not options.get("ignoreNotBefore"), "verify_aud": False})
     except pyjwt.InvalidSignatureError as exc:
         raise NodeError("The JWT token can't be verified", item_index=i,
                         description="Be sure that the provided JWT token is correctly encoded and matches the "

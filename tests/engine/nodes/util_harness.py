@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from automatelanka.engine.items import Items, NodeOutput
-from automatelanka.engine.nodes.base import NodeContext, lookup
+from automatelanka.engine.nodes.base import NodeContext, load_all, lookup
 from automatelanka.engine.state import ExecutionState, Services
 from automatelanka.engine.workflow import Workflow
+
+load_all()  # importing one family first must not hide the others from lookup()
 
 
 def run_node(node_type: str, version: float, parameters: dict[str, Any], items: Items | None = None, *,
@@ -18,7 +20,7 @@ def run_node(node_type: str, version: float, parameters: dict[str, Any], items: 
                            "position": [0, 0]}
     if continue_on_fail:
         raw["onError"] = "continueRegularOutput"
-    workflow = Workflow({"nodes": [raw], "connections": {}})
+    workflow = state.workflow if state is not None else Workflow({"nodes": [raw], "connections": {}})
     node = workflow.nodes["N"]
     state = state or ExecutionState(workflow=workflow, timezone=timezone, services=services or Services(),
                                     mode=mode)
