@@ -701,11 +701,19 @@ LEGACY_OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def legacy_compare(operation: str, value1: Any, value2: Any) -> bool:
-    """One legacy operation; an unknown one raises LegacyError like calling ``undefined``."""
+#: Switch v1/v2 have no isEmpty / isNotEmpty.
+SWITCH_OPERATIONS = frozenset(LEGACY_OPERATIONS) - {"isEmpty", "isNotEmpty"}
+
+
+def legacy_compare(operation: str, value1: Any, value2: Any, *, allowed: frozenset[str] | None = None,
+                   accessor: str = "compareData.operation") -> bool:
+    """One legacy operation; an unknown one raises LegacyError like calling ``undefined`` in JS.
+
+    ``accessor`` is how the node's JS names the operation (it shows in that error message).
+    """
     func = LEGACY_OPERATIONS.get(operation)
-    if func is None:
-        raise LegacyError("compareOperationFunctions[compareData.operation] is not a function")
+    if func is None or (allowed is not None and operation not in allowed):
+        raise LegacyError(f"compareOperationFunctions[{accessor}] is not a function")
     return func(value1, value2)
 
 

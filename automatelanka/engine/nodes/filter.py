@@ -13,7 +13,7 @@ from automatelanka.engine.nodes.if_node import route_by_filter, route_legacy
 
 @register("n8n-nodes-base.filter", versions=(1,), display_name="Filter")
 def filter_v1(ctx: NodeContext) -> NodeOutput:
-    kept, discarded = route_legacy(ctx, "combineConditions", "OR", "AND")
+    kept, discarded = route_legacy(ctx, "combineConditions", "OR", "AND", "condition.operation")
     for index, item in enumerate(ctx.input(0)):
         item.setdefault("pairedItem", [{"item": index}])
     return [kept, discarded]

@@ -43,19 +43,21 @@ def route_by_filter(ctx: NodeContext) -> tuple[Items, Items]:
     return passed, failed
 
 
-def legacy_condition_passes(ctx: NodeContext, data_type: str, condition: dict[str, Any]) -> bool:
+def legacy_condition_passes(ctx: NodeContext, data_type: str, condition: dict[str, Any],
+                            accessor: str = "compareData.operation") -> bool:
     """One legacy condition (value1 <operation> value2); dateTime values are compared in ms."""
     values = {**LEGACY_TYPES[data_type], **(condition or {})}
     value1, value2 = values.get("value1"), values.get("value2")
     try:
         if data_type == "dateTime":
             value1, value2 = legacy_datetime(value1), legacy_datetime(value2)
-        return legacy_compare(values.get("operation"), value1, value2)
+        return legacy_compare(values.get("operation"), value1, value2, accessor=accessor)
     except LegacyError as exc:
         raise ctx.error(str(exc)) from exc
 
 
-def route_legacy(ctx: NodeContext, combine_param: str, any_value: str, all_value: str) -> tuple[Items, Items]:
+def route_legacy(ctx: NodeContext, combine_param: str, any_value: str, all_value: str,
+                 accessor: str = "compareData.operation") -> tuple[Items, Items]:
     """Split input 0 by legacy typed conditions (If v1 / Filter v1), stopping early per item."""
     passed: Items = []
     failed: Items = []
@@ -64,7 +66,7 @@ def route_legacy(ctx: NodeContext, combine_param: str, any_value: str, all_value
         decided = None
         for data_type in LEGACY_TYPES:
             for condition in ctx.param(f"conditions.{data_type}", index, []) or []:
-                result = legacy_condition_passes(ctx, data_type, condition)
+                result = legacy_condition_passes(ctx, data_type, condition, accessor)
                 if result and combine == any_value:
                     decided = True
                 elif not result and combine == all_value:

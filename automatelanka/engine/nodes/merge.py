@@ -143,12 +143,25 @@ def _keep_when_empty(target: Any, source: Any) -> Any:
     return MISSING
 
 
+def _merge_with_keep_when_empty(target: Any, *sources: Any) -> dict[str, Any]:
+    """``_.mergeWith({...target}, ...sources, keepWhenEmpty)``.
+
+    Like n8n, this merges into a *shallow* copy of ``target``: nested objects and arrays of the
+    target item are changed in place, which shows in the run data of the node that produced it.
+    """
+    result = dict(target or {})
+    for source in sources:
+        if isinstance(source, (dict, list)):
+            _merge_into(result, source, _keep_when_empty)
+    return result
+
+
 def select_merge_method(clash: dict[str, Any]) -> Callable[..., dict[str, Any]]:
     """How two or more json objects are combined, from the clash-handling options."""
     mode = clash.get("mergeMode")
     if clash.get("overrideEmpty"):
         if mode == "deepMerge":
-            return lambda *objs: lodash_merge(*objs, customizer=_keep_when_empty)
+            return _merge_with_keep_when_empty
         if mode == "shallowMerge":
             def shallow_keep(*objs: Any) -> dict[str, Any]:
                 out: dict[str, Any] = {}
@@ -158,10 +171,11 @@ def select_merge_method(clash: dict[str, Any]) -> Callable[..., dict[str, Any]]:
                             out[key] = out.get(key, value)
                         else:
                             out[key] = value
-                return deep_copy_json(out)
+                return out
             return shallow_keep
     elif mode == "shallowMerge":
-        return lambda *objs: deep_copy_json({k: v for obj in objs for k, v in (obj or {}).items()})
+        # Object.assign: nested values stay shared with the input items, as in n8n.
+        return lambda *objs: {k: v for obj in objs for k, v in (obj or {}).items()}
     return lambda *objs: lodash_merge(*objs)
 
 
@@ -484,7 +498,7 @@ def _v1_by_key(ctx: NodeContext, mode: str) -> NodeOutput:
                 current = entry["json"].get(field, MISSING)
                 if overwrite == "always" or (overwrite == "undefined" and field not in entry["json"]) or (
                         overwrite == "blank" and (current is MISSING or current is None or current == "")):
-                    entry["json"][field] = deep_copy_json(value)
+                    entry["json"][field] = value
         elif mode == "removeKeyMatches":
             out.append(entry)
             continue

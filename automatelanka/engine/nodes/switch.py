@@ -13,6 +13,7 @@ from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Items, NodeOutput
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.nodes.conditions import (
+    SWITCH_OPERATIONS,
     LegacyError,
     evaluate_filter,
     is_nullish,
@@ -110,7 +111,8 @@ def _legacy_route(ctx: NodeContext, version: int) -> NodeOutput:
                     if data_type == "dateTime":
                         value2 = legacy_datetime(value2)
                     operation = rule.get("operation", _LEGACY_OPERATION_DEFAULT.get(data_type))
-                    if legacy_compare(operation, value1, value2):
+                    if legacy_compare(operation, value1, value2, allowed=SWITCH_OPERATIONS,
+                                      accessor="ruleData.operation"):
                         target = rule.get("output", 0) if version == 1 else rule_index
                         if version == 1:
                             _legacy_check_range(ctx, outputs, target)

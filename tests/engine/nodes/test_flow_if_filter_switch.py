@@ -188,3 +188,9 @@ def test_switch_v2_rules_by_rule_index() -> None:
     out = run("switch", 2, params, DATA)
     assert [len(o) for o in out] == [0, 3]
     assert out[1][0]["pairedItem"] == {"item": 0}
+
+
+def test_switch_v2_has_no_is_empty_operation() -> None:
+    params = {"dataType": "string", "value1": "", "rules": {"rules": [{"operation": "isEmpty"}]}}
+    with pytest.raises(NodeError, match=r"^compareOperationFunctions\[ruleData\.operation\] is not a function$"):
+        run("switch", 2, params, DATA)

@@ -181,3 +181,17 @@ def test_v1_modes() -> None:
     assert len(out) == 2 and out[0]["pairedItem"] == [{"item": 0}, {"item": 0, "input": 1}]
     (out,), _ = run(1, {"mode": "wait"}, left, right)
     assert out == [{"json": {}, "pairedItem": [{"item": 0}, {"item": 1}, {"item": 2}]}]
+
+
+def test_v3_minimize_empty_fields_keeps_values_and_changes_the_input_in_place_like_n8n() -> None:
+    left = [{"id": 1, "name": "kept", "info": {"a": 1}}]
+    right = [{"id": 1, "name": "", "info": {"b": 2}}]
+    params = {"mode": "combine", "fieldsToMatchString": "id", "options": {"clashHandling": {"values": {
+        "resolveClash": "preferLast", "mergeMode": "deepMerge", "overrideEmpty": True}}}}
+    node = node_of(3.2, params)
+    items = [stamp(left, 0), stamp(right, 1)]
+    ctx = NodeContext(ExecutionState(workflow=Workflow({"nodes": [], "connections": {}})), node, params, items,
+                      items[0], 0, [None, None])
+    (out,) = lookup(node).handler(ctx)
+    assert jsons(out) == [{"id": 1, "name": "kept", "info": {"a": 1, "b": 2}}]
+    assert items[0][0]["json"]["info"] == {"a": 1, "b": 2}  # lodash mergeWith on a shallow copy
