@@ -7,8 +7,19 @@ Routes declare ``principal: Principal = Depends(require("workflow:write"))``. Th
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from automatelanka.config import Settings
+from automatelanka.daemon.errors import ApiError, forbidden, not_found, unauthenticated
+from automatelanka.daemon.ratelimit import retry_after_header
 
 #: permission -> roles that hold it. API keys additionally need the matching scope.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -62,3 +73,204 @@ class Principal:
         if self.api_key_id is None:
             return True
         return any(permission in SCOPES.get(scope, frozenset()) for scope in self.scopes)
+
+
+# --- request-scoped dependencies ---------------------------------------------------------------
+
+
+log = logging.getLogger("automatelanka.daemon")
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The authenticated caller before a workspace is chosen."""
+
+    user_id: uuid.UUID
+    email: str
+    is_platform_admin: bool = False
+    #: The API key row (without its hash) when the caller used one.
+    api_key: dict[str, Any] | None = None
+    impersonator_id: uuid.UUID | None = None
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def db(request: Request) -> Engine:
+    """The app's SQLAlchemy engine; open ``with engine.begin() as conn`` per unit of work."""
+    return request.app.state.db
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _presented(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise unauthenticated("Authorization must be 'Bearer <token>'")
+        return value.strip()
+    key = request.headers.get("x-api-key")
+    return key.strip() if key else None
+
+
+def current_identity(request: Request) -> Identity:
+    """Who is calling: a JWT access token or an API key (``al_...``). 401 otherwise."""
+    cached = getattr(request.state, "identity", None)
+    if cached is not None:
+        return cached
+    from automatelanka.services import api_keys
+    from automatelanka.services import auth as auth_service
+    from automatelanka.store.repositories import users as user_repo
+
+    token = _presented(request)
+    if not token:
+        raise unauthenticated()
+    engine: Engine = request.app.state.db
+    key_row = None
+    impersonator = None
+    if token.startswith(api_keys.KEY_PREFIX):
+        with engine.connect() as conn:
+            key_row = api_keys.resolve(conn, token)
+            if key_row is None:
+                raise unauthenticated("invalid, expired or revoked API key")
+            user = user_repo.get_user(conn, key_row["user_id"]) if key_row["user_id"] else None
+    else:
+        try:
+            claims = auth_service.decode_access_token(request.app.state.settings, token)
+        except auth_service.InvalidToken as exc:
+            raise unauthenticated(str(exc)) from None
+        impersonator = uuid.UUID(claims["imp"]) if "imp" in claims else None
+        with engine.connect() as conn:
+            user = user_repo.get_user(conn, uuid.UUID(claims["sub"]))
+    if user is None or not user["is_active"]:
+        raise unauthenticated("account not found or disabled")
+    identity = Identity(user["id"], user["email"], bool(user.get("is_platform_admin")),
+                        {k: v for k, v in key_row.items() if k != "key_hash"} if key_row else None, impersonator)
+    request.state.identity = identity
+    request.state.user_id = str(user["id"])
+    return identity
+
+
+def session_user(identity: Identity = Depends(current_identity)) -> Identity:
+    """A signed-in user (not an API key): for account-level actions."""
+    if identity.api_key is not None:
+        raise forbidden("API keys cannot do this; sign in as the user")
+    return identity
+
+
+def platform_admin(identity: Identity = Depends(session_user)) -> Identity:
+    """A platform administrator acting as themselves (not impersonating)."""
+    if not identity.is_platform_admin or identity.impersonator_id is not None:
+        raise forbidden("platform administrators only")
+    return identity
+
+
+def _check_workspace_rate(request: Request, workspace_id: uuid.UUID) -> None:
+    limit = request.app.state.settings.rate_limit_workspace
+    limiter = getattr(request.app.state, "limiter", None)
+    if limiter is None or limit <= 0:
+        return
+    wait = limiter.hit(f"ws:{workspace_id}", limit)
+    if wait is not None:
+        raise ApiError(429, "rate_limited", "too many requests for this workspace; retry later",
+                       {"retry_after": int(float(retry_after_header(wait)))},
+                       headers={"Retry-After": retry_after_header(wait)})
+
+
+def _touch_key(engine: Engine, key: dict[str, Any]) -> None:
+    from automatelanka.services import api_keys
+    from automatelanka.store.types import utcnow
+
+    last = key.get("last_used_at")
+    try:
+        with engine.begin() as conn:
+            api_keys.record_use(conn, key["workspace_id"], key["id"],
+                                touch=last is None or utcnow() - last > TOUCH_EVERY)
+    except Exception:  # bookkeeping must not fail the request
+        log.exception("could not record API key use")
+
+
+def resolve_principal(request: Request, identity: Identity, wanted: str | None) -> Principal:
+    """The caller within workspace ``wanted`` (id or slug), or their default workspace.
+
+    Without ``wanted``: the API key's workspace, or the user's first workspace. A workspace the
+    caller is not a member of is reported as not found.
+    """
+    cache: dict[str | None, Principal] | None = getattr(request.state, "principals", None)
+    if cache is None:
+        cache = request.state.principals = {}
+    if wanted in cache:
+        return cache[wanted]
+    from automatelanka.services import workspaces as ws_service
+
+    engine: Engine = request.app.state.db
+    with engine.connect() as conn:
+        if wanted is not None:
+            workspace = ws_service.find_workspace(conn, wanted)
+        elif identity.api_key is not None:
+            workspace = {"id": identity.api_key["workspace_id"]}
+        else:
+            workspace = ws_service.default_workspace(conn, identity.user_id)
+            if workspace is None:
+                raise not_found("workspace (you belong to none; create one)")
+        if workspace is None:
+            raise not_found("workspace")
+        if identity.api_key is not None and workspace["id"] != identity.api_key["workspace_id"]:
+            raise not_found("workspace")
+        membership = ws_service.membership(conn, workspace["id"], identity.user_id)
+    if membership is None:
+        if identity.api_key is not None:
+            raise unauthenticated("the API key's owner is no longer a member of its workspace")
+        raise not_found("workspace")
+    request.state.workspace_id = str(workspace["id"])
+    _check_workspace_rate(request, workspace["id"])
+    key = identity.api_key
+    if key is not None:
+        _touch_key(engine, key)
+    principal = Principal(
+        user_id=identity.user_id, workspace_id=workspace["id"], role=membership["role"],
+        is_platform_admin=identity.is_platform_admin, api_key_id=key["id"] if key else None,
+        scopes=frozenset(key["scopes"]) if key else frozenset(), impersonator_id=identity.impersonator_id,
+    )
+    cache[wanted] = principal
+    request.state.principal = principal
+    return principal
+
+
+def current_principal(request: Request, identity: Identity = Depends(current_identity)) -> Principal:
+    """The caller within the request's workspace: the ``X-Workspace`` header (id or slug) or
+    the default one (see :func:`resolve_principal`)."""
+    return resolve_principal(request, identity, request.headers.get("x-workspace", "").strip() or None)
+
+
+def _check(principal: Principal, permission: str) -> Principal:
+    if not principal.can(permission):
+        if principal.api_key_id is not None and principal.role in PERMISSIONS[permission]:
+            raise forbidden(f"this API key's scopes do not include {permission}")
+        raise forbidden(f"your role ({principal.role}) does not allow {permission}")
+    return principal
+
+
+def require(permission: str, *, path_param: str | None = None) -> Callable[..., Principal]:
+    """A dependency giving the principal if it holds ``permission``: 401 unauthenticated, 403 not allowed.
+
+    ``path_param`` names a path parameter holding the workspace (id or slug) to use instead of
+    the ``X-Workspace`` header, as in ``/api/workspaces/{workspace}/members``.
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    if path_param is None:
+        def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+            return _check(principal, permission)
+    else:
+        def dependency(request: Request, identity: Identity = Depends(current_identity)) -> Principal:
+            return _check(resolve_principal(request, identity, request.path_params[path_param]), permission)
+
+    dependency.__name__ = f"require_{permission.replace(':', '_')}"
+    return dependency

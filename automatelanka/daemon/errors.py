@@ -79,9 +79,30 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body(code, str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    from automatelanka.services.auth import InvalidInput
+    from automatelanka.store.errors import Conflict, NotFound
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(body("not_found", str(exc) or "not found"), status_code=404)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse(body("conflict", str(exc)), status_code=409)
+
+    @app.exception_handler(InvalidInput)
+    async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:
+        return JSONResponse(body("validation_error", f"{exc.field}: {exc}", [{"field": exc.field, "problem": str(exc)}]),
+                            status_code=422)
+
+    @app.exception_handler(PermissionError)
+    async def _denied(request: Request, exc: PermissionError) -> JSONResponse:
+        return JSONResponse(body("forbidden", str(exc) or "not allowed"), status_code=403)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         request_id = getattr(request.state, "request_id", None)
         log.exception("unhandled error", extra={"request_id": request_id})
         return JSONResponse(body("internal_error", "internal error; the operator's log has the details",
-                                 {"request_id": request_id}), status_code=500)
+                                 {"request_id": request_id}), status_code=500,
+                            headers={"X-Request-ID": request_id} if request_id else None)
