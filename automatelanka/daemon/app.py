@@ -36,7 +36,8 @@ def _route_modules() -> list[ModuleType]:
     import automatelanka.daemon.routes as package
 
     return [importlib.import_module(f"{package.__name__}.{info.name}")
-            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)]
+            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+            if not info.name.startswith("_")]
 
 
 def _runs_by_status(app: FastAPI):  # -> Callable[[], dict[str, int]]
