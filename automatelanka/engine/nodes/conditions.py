@@ -325,7 +325,7 @@ def parse_datetime(value: Any, timezone: str | None = None) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=zone)
     text = js_to_string(value).strip()
     candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    if "T" in candidate or "t" in candidate or re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate) or " " in candidate:
+    if re.match(r"[+-]?\d{4}", candidate):
         try:
             parsed = datetime.fromisoformat(candidate)
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
