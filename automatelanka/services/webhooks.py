@@ -1,0 +1,297 @@
+"""Webhook triggers: registration on activation, the request item, signatures and responses.
+
+As n8n: the production URL is ``/webhook/<path>`` (``path`` of the Webhook node, its
+``webhookId`` when empty), the method is ``httpMethod`` (a list with ``multipleMethods``), and
+the node's ``responseMode`` decides the answer: ``onReceived`` (at once), ``lastNode`` (the last
+node's data) or ``responseNode`` (what a Respond to Webhook node recorded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets as pysecrets
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qs
+
+from sqlalchemy import Connection, String, cast, select
+
+from automatelanka.store.errors import Conflict, NotFound
+from automatelanka.store.repositories import webhook_secrets as secrets_repo
+from automatelanka.store.repositories import webhooks as repo
+from automatelanka.store.schema import webhooks, workflows
+from automatelanka.store.schema_runtime import webhook_secrets
+
+WEBHOOK_TYPES = frozenset({"n8n-nodes-base.webhook"})
+SIGNATURE_HEADER = "x-al-signature"
+METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS")
+STARTED = {"message": "Workflow was started"}
+NO_DATA = {"message": "Workflow executed successfully but the last node did not return any data"}
+
+
+class SignatureError(PermissionError):
+    """The request's X-AL-Signature is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One Webhook node's trigger settings, with n8n's defaults filled in."""
+
+    node_name: str
+    methods: tuple[str, ...]
+    path: str
+    response_mode: str = "onReceived"
+    response_code: int = 200
+    response_data: str = "firstEntryJson"
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    webhook_id: str | None = None
+
+
+@dataclass
+class Response:
+    """What to send back: status, headers, and a body (JSON value, str, bytes or None)."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _params(node: dict[str, Any]) -> dict[str, Any]:
+    try:
+        from automatelanka.engine.params import node_parameters
+        from automatelanka.engine.workflow import Workflow
+
+        wf = Workflow({"nodes": [node], "connections": {}})
+        return dict(node_parameters(wf.nodes[node["name"]]))
+    except Exception:
+        return dict(node.get("parameters") or {})
+
+
+def hooks_of(definition: dict[str, Any]) -> list[Hook]:
+    """The enabled Webhook nodes of a workflow."""
+    out = []
+    for node in definition.get("nodes") or []:
+        if not isinstance(node, dict) or node.get("type") not in WEBHOOK_TYPES or node.get("disabled"):
+            continue
+        params = _params(node)
+        raw_method = params.get("httpMethod") or "GET"
+        if params.get("multipleMethods") is True and isinstance(raw_method, list):
+            methods = tuple(str(m).upper() for m in raw_method) or ("GET", "POST")
+        else:
+            methods = (str(raw_method).upper(),)
+        path = str(params.get("path") or node.get("webhookId") or "").strip().strip("/")
+        if not path:
+            continue
+        try:
+            code = int(params.get("responseCode") or 200)
+        except (TypeError, ValueError):
+            code = 200
+        out.append(Hook(
+            node_name=node["name"], methods=methods, path=path,
+            response_mode=str(params.get("responseMode") or "onReceived"), response_code=code,
+            response_data=str(params.get("responseData") or "firstEntryJson"),
+            options=dict(params.get("options") or {}), webhook_id=node.get("webhookId"),
+        ))
+    return out
+
+
+@lru_cache(maxsize=512)
+def _hooks_cached(content_hash: str, definition_json: str) -> tuple[Hook, ...]:
+    return tuple(hooks_of(json.loads(definition_json)))
+
+
+def hook_for(workflow: dict[str, Any], node_name: str) -> Hook | None:
+    """The Hook for a node of a stored workflow (parsed once per content hash)."""
+    hooks = _hooks_cached(workflow["content_hash"], json.dumps(workflow["definition"]))
+    return next((h for h in hooks if h.node_name == node_name), None)
+
+
+# --- registration --------------------------------------------------------------------------------
+
+
+def register(conn: Connection, workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    """Claim every (method, path) of the workflow; Conflict names the first one taken elsewhere."""
+    workspace_id, workflow_id = workflow["workspace_id"], workflow["id"]
+    repo.delete_workflow_webhooks(conn, workspace_id, workflow_id)
+    done = []
+    for hook in hooks_of(workflow["definition"]):
+        for method in hook.methods:
+            if method not in METHODS:
+                raise ValueError(f"node {hook.node_name!r}: unsupported HTTP method {method!r}")
+            try:
+                done.append(repo.register_webhook(conn, workspace_id, workflow_id, node_name=hook.node_name,
+                                                  method=method, path=hook.path))
+            except Conflict:
+                holder = repo.resolve_webhook(conn, method, hook.path)
+                detail = {"method": method, "path": hook.path, "node": hook.node_name}
+                if holder is not None and holder["workspace_id"] == workspace_id:
+                    detail["workflow_id"] = str(holder["workflow_id"])
+                raise Conflict(f"webhook {method} /webhook/{hook.path} (node {hook.node_name!r}) is already "
+                               "registered by another active workflow", detail) from None
+    return done
+
+
+def unregister(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> int:
+    return repo.delete_workflow_webhooks(conn, workspace_id, workflow_id)
+
+
+def resolve(conn: Connection, method: str, path: str) -> dict[str, Any] | None:
+    """The active registration serving ``method path`` with its workflow and secret (one query)."""
+    stmt = (
+        select(webhooks.c.workspace_id, webhooks.c.workflow_id, webhooks.c.node_name, workflows.c.definition,
+               workflows.c.content_hash, webhook_secrets.c.secret)
+        .join(workflows, workflows.c.id == webhooks.c.workflow_id)
+        .outerjoin(webhook_secrets, (webhook_secrets.c.workflow_id == webhooks.c.workflow_id)
+                   & (webhook_secrets.c.node_name == webhooks.c.node_name))
+        .where(webhooks.c.method == method.upper(), webhooks.c.path == path.strip("/"))
+    )
+    row = conn.execute(stmt).mappings().first()
+    return dict(row) if row else None
+
+
+def resolve_for_workflow(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, key: str,
+                         method: str, *, require_active: bool = True) -> dict[str, Any] | None:
+    """``/api/webhooks/<ws>/<wf>/<key>``: ``key`` is the node's webhookId, path or name."""
+    wf = conn.execute(select(workflows).where(workflows.c.workspace_id == workspace_id,
+                                              workflows.c.id == workflow_id)).mappings().first()
+    if wf is None or (require_active and not wf["active"]):
+        return None
+    for hook in hooks_of(wf["definition"]):
+        if key in (hook.webhook_id, hook.path, hook.node_name) and method.upper() in hook.methods:
+            secret = secrets_repo.get_secret(conn, workspace_id, workflow_id, hook.node_name)
+            return {"workspace_id": workspace_id, "workflow_id": workflow_id, "node_name": hook.node_name,
+                    "definition": wf["definition"], "content_hash": wf["content_hash"], "secret": secret}
+    return None
+
+
+def resolve_test(conn: Connection, method: str, path: str) -> dict[str, Any] | None:
+    """``/webhook-test/<path>``: the registered workflow, else the one saved workflow with that path.
+
+    Conflict when several inactive workflows of different owners declare the same test path.
+    """
+    found = resolve(conn, method, path)
+    if found is not None:
+        return found
+    path = path.strip("/")
+    needle = json.dumps(path)[1:-1]
+    stmt = select(workflows.c.id, workflows.c.workspace_id, workflows.c.definition, workflows.c.content_hash).where(
+        cast(workflows.c.definition, String).like(f"%{needle}%"))
+    matches = []
+    for wf in conn.execute(stmt.limit(50)).mappings():
+        for hook in hooks_of(wf["definition"]):
+            if hook.path == path and method.upper() in hook.methods:
+                matches.append({"workspace_id": wf["workspace_id"], "workflow_id": wf["id"],
+                                "node_name": hook.node_name, "definition": wf["definition"],
+                                "content_hash": wf["content_hash"],
+                                "secret": secrets_repo.get_secret(conn, wf["workspace_id"], wf["id"], hook.node_name)})
+    if len(matches) > 1:
+        raise Conflict(f"several workflows declare the test webhook {method.upper()} /{path}")
+    return matches[0] if matches else None
+
+
+# --- secrets ---------------------------------------------------------------------------------------
+
+
+def create_secret(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, node_name: str) -> str:
+    """A new signing secret for the node (returned once; requests must then be signed)."""
+    wf = conn.execute(select(workflows.c.definition).where(workflows.c.workspace_id == workspace_id,
+                                                           workflows.c.id == workflow_id)).scalar()
+    if wf is None:
+        raise NotFound("workflow not found")
+    if not any(h.node_name == node_name for h in hooks_of(wf)):
+        raise NotFound(f"webhook node {node_name!r} not found in this workflow")
+    secret = pysecrets.token_hex(32)
+    secrets_repo.set_secret(conn, workspace_id, workflow_id, node_name, secret)
+    return secret
+
+
+def delete_secret(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, node_name: str) -> None:
+    if not secrets_repo.clear_secret(conn, workspace_id, workflow_id, node_name):
+        raise NotFound("no signing secret for this node")
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The X-AL-Signature value for ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str | None, body: bytes, header: str | None) -> None:
+    """Raise SignatureError unless the header signs ``body`` (no secret: nothing to check)."""
+    if not secret:
+        return
+    if not header:
+        raise SignatureError(f"missing {SIGNATURE_HEADER.title()} header: this webhook requires a signature")
+    if not hmac.compare_digest(sign(secret, body), header.strip()):
+        raise SignatureError("invalid webhook signature")
+
+
+# --- the request item and the response -------------------------------------------------------------
+
+
+def parse_body(body: bytes, content_type: str) -> Any:
+    """n8n's body parsing: JSON, urlencoded form, text; empty -> {}. ValueError on bad JSON."""
+    if not body:
+        return {}
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype == "application/json" or ctype.endswith("+json"):
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise ValueError(f"the request body is not valid JSON: {exc}") from None
+    if ctype == "application/x-www-form-urlencoded":
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        return {k: v[0] if len(v) == 1 else v for k, v in form.items()}
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+
+
+def request_item(*, headers: dict[str, str], query: dict[str, Any], body: Any, webhook_url: str,
+                 test: bool = False, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Webhook node's output item, as n8n builds it."""
+    return {"json": {"headers": headers, "params": params or {}, "query": query, "body": body,
+                     "webhookUrl": webhook_url, "executionMode": "test" if test else "production"}}
+
+
+def _custom_headers(hook: Hook) -> dict[str, str]:
+    entries = ((hook.options.get("responseHeaders") or {}).get("entries") or [])
+    return {str(e.get("name")): str(e.get("value", "")) for e in entries if isinstance(e, dict) and e.get("name")}
+
+
+def received_response(hook: Hook) -> Response:
+    """``onReceived``: answer at once."""
+    if hook.options.get("noResponseBody"):
+        return Response(hook.response_code, None, _custom_headers(hook))
+    custom = hook.options.get("responseData")
+    return Response(hook.response_code, custom if custom else dict(STARTED), _custom_headers(hook))
+
+
+def finished_response(hook: Hook, status: str, output: dict[str, Any] | None,
+                      webhook_response: dict[str, Any] | None) -> Response:
+    """``lastNode`` / ``responseNode``: the answer once the run is over."""
+    headers = _custom_headers(hook)
+    if hook.response_mode == "responseNode":
+        if webhook_response:
+            code = webhook_response.get("statusCode", webhook_response.get("status", 200))
+            extra = {str(k): str(v) for k, v in (webhook_response.get("headers") or {}).items() if v is not None}
+            return Response(int(code or 200), webhook_response.get("body"), {**headers, **extra})
+        if status != "success":
+            return Response(500, {"message": "Error in workflow"}, headers)
+        return Response(200, {"message": "Workflow executed successfully but no Respond to Webhook node ran"},
+                        headers)
+    if status != "success":
+        return Response(500, {"message": "Error in workflow"}, headers)
+    data = (output or {}).get("data") or []
+    first_output = data[0] if data else []
+    if hook.response_data == "noData" or hook.options.get("noResponseBody"):
+        return Response(hook.response_code, None, headers)
+    if not first_output:
+        return Response(hook.response_code, dict(NO_DATA), headers)
+    if hook.response_data == "allEntries":
+        return Response(hook.response_code, list(first_output), headers)
+    return Response(hook.response_code, first_output[0], headers)

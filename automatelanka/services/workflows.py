@@ -1,0 +1,317 @@
+"""Workflows: derive summary fields, save with versions, import, clone, activate, stats.
+
+Plain functions over a SQLAlchemy Connection. Errors: ``store.errors.NotFound`` (absent in the
+workspace), ``store.errors.Conflict`` (webhook path taken), ``ValueError`` (bad input).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, String, cast, func, or_, select
+
+from automatelanka.store.errors import NotFound
+from automatelanka.store.repositories import workflows as repo
+from automatelanka.store.repositories._common import Page, in_workspace, keyset_page
+from automatelanka.store.schema import runs, workflows
+
+#: Node types that are the platform itself, not an integration with an outside service.
+CORE_TYPES = frozenset({
+    "aggregate", "code", "compareDatasets", "compression", "convertToFile", "cron", "crypto", "dateTime",
+    "debugHelper", "editImage", "errorTrigger", "executeCommand", "executeWorkflow", "executeWorkflowTrigger",
+    "extractFromFile", "filter", "formTrigger", "form", "function", "functionItem", "html", "httpRequest",
+    "if", "interval", "itemLists", "jwt", "limit", "manualTrigger", "markdown", "merge", "moveBinaryData",
+    "noOp", "readBinaryFile", "readBinaryFiles", "readWriteFile", "removeDuplicates", "renameKeys",
+    "respondToWebhook", "scheduleTrigger", "set", "sort", "splitInBatches", "splitOut", "start",
+    "stickyNote", "stopAndError", "summarize", "switch", "wait", "webhook", "writeBinaryFile", "xml",
+    "spreadsheetFile", "executionData", "n8nTrainingCustomerDatamart", "simulate", "evaluationTrigger",
+})
+WEBHOOK_TRIGGERS = frozenset({"webhook", "formTrigger"})
+SCHEDULE_TRIGGERS = frozenset({"scheduleTrigger", "cron", "interval"})
+LIST_COLUMNS = [c for c in workflows.c if c.name != "definition"]
+
+
+def short_type(node_type: str) -> str:
+    """``n8n-nodes-base.slackTrigger`` -> ``slackTrigger``."""
+    return node_type.rsplit(".", 1)[-1]
+
+
+def _enabled_nodes(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in definition.get("nodes") or [] if isinstance(n, dict) and not n.get("disabled")]
+
+
+def derive(definition: dict[str, Any]) -> dict[str, Any]:
+    """The summary fields saved with a workflow: nodes_count, integrations, trigger_type, description."""
+    nodes = [n for n in definition.get("nodes") or [] if isinstance(n, dict)]
+    integrations: set[str] = set()
+    shorts = []
+    for node in nodes:
+        short = short_type(str(node.get("type", "")))
+        shorts.append((short, bool(node.get("disabled"))))
+        if short in CORE_TYPES or not short:
+            continue
+        base = short[: -len("Trigger")] if short.endswith("Trigger") and len(short) > 7 else short
+        if base.endswith("Tool") and len(base) > 4:
+            base = base[:-4]
+        integrations.add(base)
+    enabled = [s for s, disabled in shorts if not disabled]
+    if any(s in WEBHOOK_TRIGGERS for s in enabled):
+        trigger = "webhook"
+    elif any(s in SCHEDULE_TRIGGERS for s in enabled):
+        trigger = "schedule"
+    elif any(s.endswith("Trigger") and s not in ("manualTrigger", "executeWorkflowTrigger") for s in enabled):
+        trigger = "other"
+    else:
+        trigger = "manual"
+    notes = [str((n.get("parameters") or {}).get("content") or "") for n in nodes
+             if short_type(str(n.get("type", ""))) == "stickyNote"]
+    return {
+        "nodes_count": sum(1 for s, _ in shorts if s != "stickyNote"),
+        "integrations": sorted(integrations),
+        "trigger_type": trigger,
+        "description": _describe(notes),
+    }
+
+
+def _describe(notes: list[str], limit: int = 500) -> str:
+    """Sticky-note text as plain prose: markdown heading marks, emphasis and links removed."""
+    text = "\n".join(n for n in notes if n.strip())
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"[*_`~]{1,3}", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def normalize_tags(raw: Any) -> list[str]:
+    """n8n exports tags as ``[{"name": ...}]``; the API takes strings. Both become strings."""
+    out: list[str] = []
+    for tag in raw or []:
+        name = tag.get("name") if isinstance(tag, dict) else tag
+        if isinstance(name, str) and name.strip() and name.strip() not in out:
+            out.append(name.strip())
+    return out
+
+
+def validate_definition(definition: Any) -> dict[str, Any]:
+    """A workflow must be an object with a ``nodes`` list (and ``connections`` object if given)."""
+    if not isinstance(definition, dict):
+        raise ValueError("a workflow must be a JSON object")
+    if not isinstance(definition.get("nodes"), list):
+        raise ValueError("a workflow needs a 'nodes' list")
+    for i, node in enumerate(definition["nodes"]):
+        if not isinstance(node, dict) or not isinstance(node.get("name"), str) or not isinstance(node.get("type"), str):
+            raise ValueError(f"nodes[{i}] needs a 'name' and a 'type'")
+    if not isinstance(definition.get("connections", {}), dict):
+        raise ValueError("'connections' must be an object")
+    return definition
+
+
+def create(conn: Connection, workspace_id: uuid.UUID, definition: dict[str, Any], *, name: str | None = None,
+           tags: list[str] | None = None, created_by: uuid.UUID | None = None,
+           filename: str | None = None) -> dict[str, Any]:
+    """Save a new workflow (inactive) with its version 1."""
+    validate_definition(definition)
+    name = (name or definition.get("name") or "My workflow").strip()[:300] or "My workflow"
+    tag_list = normalize_tags(tags if tags is not None else definition.get("tags"))
+    return repo.create_workflow(conn, workspace_id, name=name, definition=definition, created_by=created_by,
+                                tags=tag_list, filename=filename, active=False, **derive(definition))
+
+
+def get(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> dict[str, Any]:
+    row = repo.get_workflow(conn, workspace_id, workflow_id)
+    if row is None:
+        raise NotFound("workflow not found")
+    return row
+
+
+def update(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *,
+           definition: dict[str, Any] | None = None, name: str | None = None, tags: list[str] | None = None,
+           changed_by: uuid.UUID | None = None, message: str = "",
+           default_timezone: str = "UTC") -> dict[str, Any]:
+    """Change a workflow; a new definition is saved as a version (and re-registers triggers if active)."""
+    current = get(conn, workspace_id, workflow_id)
+    fields: dict[str, Any] = {}
+    if definition is not None:
+        validate_definition(definition)
+        fields["definition"] = definition
+        fields.update(derive(definition))
+    if name is not None:
+        if not name.strip():
+            raise ValueError("name must not be empty")
+        fields["name"] = name.strip()[:300]
+    if tags is not None:
+        fields["tags"] = normalize_tags(tags)
+    row = repo.update_workflow(conn, workspace_id, workflow_id, changed_by=changed_by, message=message, **fields)
+    assert row is not None
+    if current["active"] and definition is not None:
+        register_triggers(conn, row, default_timezone=default_timezone)
+    return row
+
+
+def delete(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> None:
+    if not repo.delete_workflow(conn, workspace_id, workflow_id):
+        raise NotFound("workflow not found")
+
+
+@dataclass
+class ListFilters:
+    active: bool | None = None
+    tag: str | None = None
+    trigger_type: str | None = None
+    q: str | None = None
+
+
+def search(conn: Connection, workspace_id: uuid.UUID, q: str) -> Any:
+    """The condition matching ``q`` (LIKE on name and description). Full-text search plugs in here."""
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(workflows.c.name.ilike(pattern, escape="\\"), workflows.c.description.ilike(pattern, escape="\\"))
+
+
+def list_workflows(conn: Connection, workspace_id: uuid.UUID, filters: ListFilters, *, limit: int = 50,
+                   cursor: str | None = None) -> Page:
+    """Newest first, keyset-paginated by ``(created_at, id)`` so pages stay stable under edits."""
+    conditions = [in_workspace(workflows, workspace_id)]
+    if filters.active is not None:
+        conditions.append(workflows.c.active == filters.active)
+    if filters.trigger_type:
+        conditions.append(workflows.c.trigger_type == filters.trigger_type)
+    if filters.tag:
+        conditions.append(cast(workflows.c.tags, String).like(
+            "%" + json.dumps(filters.tag)[:-1].replace("%", "\\%").replace("_", "\\_") + '"%', escape="\\"))
+    if filters.q:
+        conditions.append(search(conn, workspace_id, filters.q))
+    return keyset_page(conn, workflows, conditions, limit=limit, cursor=cursor, columns=LIST_COLUMNS)
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+
+def versions(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> list[dict[str, Any]]:
+    get(conn, workspace_id, workflow_id)
+    return repo.list_versions(conn, workspace_id, workflow_id)
+
+
+def restore(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, version: int, *,
+            changed_by: uuid.UUID | None = None) -> dict[str, Any]:
+    """Make version ``version``'s definition current again (saved as a new version)."""
+    get(conn, workspace_id, workflow_id)
+    old = repo.get_version(conn, workspace_id, workflow_id, version)
+    if old is None:
+        raise NotFound(f"version {version} not found")
+    return update(conn, workspace_id, workflow_id, definition=old["definition"], changed_by=changed_by,
+                  message=f"restored version {version}")
+
+
+# --- import, clone ------------------------------------------------------------------------------
+
+
+def import_many(conn: Connection, workspace_id: uuid.UUID, items: list[Any], *,
+                created_by: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """Import each item on its own savepoint: ``{index, status: imported|unchanged|failed, id, error}``.
+
+    Identical content already in the workspace (same content hash) is reported ``unchanged``.
+    """
+    results = []
+    for index, item in enumerate(items):
+        try:
+            if isinstance(item, Exception):  # e.g. an uploaded file that is not JSON
+                raise item
+            definition = validate_definition(item)
+            existing = repo.find_by_content_hash(conn, workspace_id, repo.content_hash(definition))
+            if existing:
+                results.append({"index": index, "status": "unchanged", "id": str(existing[0]["id"]), "error": None})
+                continue
+            with conn.begin_nested():
+                row = create(conn, workspace_id, definition, created_by=created_by)
+            results.append({"index": index, "status": "imported", "id": str(row["id"]), "error": None})
+        except Exception as exc:  # one bad item never aborts the rest
+            message = str(exc) if isinstance(exc, (ValueError, LookupError)) else f"could not import: {exc}"
+            results.append({"index": index, "status": "failed", "id": None, "error": message})
+    return results
+
+
+def parse_import(raw: bytes | str) -> list[Any]:
+    """An n8n export file: one workflow or a list of them (ValueError if not JSON)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a JSON file: {exc}") from None
+    return data if isinstance(data, list) else [data]
+
+
+def clone(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *, name: str | None = None,
+          created_by: uuid.UUID | None = None) -> dict[str, Any]:
+    source = get(conn, workspace_id, workflow_id)
+    definition = json.loads(json.dumps(source["definition"]))
+    definition.pop("id", None)
+    definition["active"] = False
+    definition["name"] = name or f"{source['name']} (copy)"
+    for node in definition.get("nodes") or []:  # a copy must not fight over the original's webhook paths
+        if isinstance(node, dict) and node.get("webhookId"):
+            node["webhookId"] = str(uuid.uuid4())
+    return create(conn, workspace_id, definition, name=definition["name"], tags=source["tags"],
+                  created_by=created_by)
+
+
+# --- activation ----------------------------------------------------------------------------------
+
+
+def register_triggers(conn: Connection, row: dict[str, Any], *, default_timezone: str = "UTC") -> None:
+    """(Re)register the workflow's webhook paths and schedules; Conflict names a taken path."""
+    from automatelanka.services import schedules, webhooks
+
+    webhooks.register(conn, row)
+    schedules.register(conn, row, default_timezone=default_timezone)
+
+
+def activate(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *,
+             default_timezone: str = "UTC") -> dict[str, Any]:
+    row = get(conn, workspace_id, workflow_id)
+    with conn.begin_nested():
+        register_triggers(conn, row, default_timezone=default_timezone)
+        repo.update_workflow(conn, workspace_id, workflow_id, active=True)
+    return {**row, "active": True}
+
+
+def deactivate(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> dict[str, Any]:
+    from automatelanka.services import schedules, webhooks
+
+    row = get(conn, workspace_id, workflow_id)
+    webhooks.unregister(conn, workspace_id, workflow_id)
+    schedules.unregister(conn, workspace_id, workflow_id)
+    repo.update_workflow(conn, workspace_id, workflow_id, active=False)
+    return {**row, "active": False}
+
+
+def download(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> dict[str, Any]:
+    """The n8n JSON, with the current name, tags and active flag."""
+    row = get(conn, workspace_id, workflow_id)
+    out = dict(row["definition"])
+    out["name"] = row["name"]
+    out["active"] = bool(row["active"])
+    out.setdefault("id", str(row["id"]))
+    out["tags"] = [{"name": t} for t in row["tags"]]
+    return out
+
+
+def stats(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> dict[str, Any]:
+    """Runs by status, the last run and the average duration of finished runs."""
+    get(conn, workspace_id, workflow_id)
+    scope = (in_workspace(runs, workspace_id), runs.c.workflow_id == workflow_id)
+    by_status = {s: n for s, n in conn.execute(
+        select(runs.c.status, func.count()).where(*scope).group_by(runs.c.status)).all()}
+    avg = conn.execute(select(func.avg(runs.c.duration_ms)).where(*scope, runs.c.duration_ms.is_not(None))).scalar()
+    last = conn.execute(select(runs.c.id, runs.c.status, runs.c.created_at, runs.c.finished_at).where(*scope)
+                        .order_by(runs.c.created_at.desc(), runs.c.id.desc()).limit(1)).mappings().first()
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "last_run": dict(last) if last else None,
+        "avg_duration_ms": round(float(avg), 1) if avg is not None else None,
+    }

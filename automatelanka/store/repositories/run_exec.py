@@ -1,0 +1,190 @@
+"""What workers do to runs: claim, lease, cancel flag, batch node data, finish; filtered listing.
+
+Companion to :mod:`runs` for the execution side. Every statement is scoped to a workspace except
+the lease scan, which is the platform-wide dead-worker check (it returns each run's workspace).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from automatelanka.store.repositories._common import Page, Row, in_workspace, keyset_page, one
+from automatelanka.store.repositories.runs import SUMMARY_COLUMNS
+from automatelanka.store.schema import RUN_STATUSES, TRIGGER_TYPES, run_node_data, runs
+from automatelanka.store.schema_runtime import run_leases
+from automatelanka.store.types import new_id, utcnow
+
+
+def list_runs(
+    conn: Connection,
+    workspace_id: uuid.UUID,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    workflow_id: uuid.UUID | None = None,
+    status: str | None = None,
+    trigger_type: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> Page:
+    """Newest first by ``(created_at, id)`` (index ``ix_runs_workspace_id_created_at_id``)."""
+    conditions = [in_workspace(runs, workspace_id)]
+    if workflow_id is not None:
+        conditions.append(runs.c.workflow_id == workflow_id)
+    if status is not None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(RUN_STATUSES)}")
+        conditions.append(runs.c.status == status)
+    if trigger_type is not None:
+        if trigger_type not in TRIGGER_TYPES:
+            raise ValueError(f"trigger must be one of {', '.join(TRIGGER_TYPES)}")
+        conditions.append(runs.c.trigger_type == trigger_type)
+    if created_from is not None:
+        conditions.append(runs.c.created_at >= created_from)
+    if created_to is not None:
+        conditions.append(runs.c.created_at < created_to)
+    return keyset_page(conn, runs, conditions, limit=limit, cursor=cursor, columns=SUMMARY_COLUMNS)
+
+
+def insert_run(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    """Insert a fully formed run row (the caller checked the workflow is in the workspace)."""
+    row = {
+        "id": new_id(), "triggered_by": None, "trigger_type": "manual", "status": "queued",
+        "created_at": utcnow(), "started_at": None, "finished_at": None, "duration_ms": None,
+        "input": None, "output": None, "error": None, "node_executions": 0, "retry_of": None, **values,
+    }
+    conn.execute(insert(runs).values(**row))
+    return row
+
+
+def claim_queued(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, worker: str,
+                 lease_s: float, at: datetime | None = None) -> bool:
+    """Move a queued run to running and take its lease; False if it is not queued any more."""
+    at = at or utcnow()
+    claimed = conn.execute(
+        update(runs)
+        .where(in_workspace(runs, workspace_id), runs.c.id == run_id, runs.c.status == "queued")
+        .values(status="running", started_at=at)
+    ).rowcount
+    if not claimed:
+        return False
+    take_lease(conn, workspace_id, run_id, worker=worker, lease_until=at + timedelta(seconds=lease_s))
+    return True
+
+
+def take_lease(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, worker: str,
+               lease_until: datetime) -> None:
+    """Create the run's lease, or renew it and count one more attempt."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(run_leases).values(
+        run_id=run_id, workspace_id=workspace_id, worker=worker, lease_until=lease_until, attempts=1,
+        cancel_requested=False,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[run_leases.c.run_id],
+        set_={"worker": worker, "lease_until": lease_until, "attempts": run_leases.c.attempts + 1},
+    )
+    conn.execute(stmt)
+
+
+def renew_leases(conn: Connection, run_ids: Iterable[uuid.UUID], lease_until: datetime) -> int:
+    """Heartbeat: push the lease of every run this worker holds."""
+    ids = list(run_ids)
+    if not ids:
+        return 0
+    stmt = update(run_leases).where(run_leases.c.run_id.in_(ids), run_leases.c.lease_until.is_not(None))
+    return conn.execute(stmt.values(lease_until=lease_until)).rowcount
+
+
+def get_lease(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID) -> Row | None:
+    stmt = select(run_leases).where(in_workspace(run_leases, workspace_id), run_leases.c.run_id == run_id)
+    return one(conn.execute(stmt))
+
+
+def cancel_requested(conn: Connection, run_id: uuid.UUID) -> bool:
+    """The cheap poll a worker makes between nodes (primary-key lookup)."""
+    stmt = select(run_leases.c.cancel_requested).where(run_leases.c.run_id == run_id)
+    return bool(conn.execute(stmt).scalar())
+
+
+def request_cancel(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID) -> str | None:
+    """Cancel a run: a queued one is marked cancelled now (it will never start); a running one gets
+    its cancel flag set. Returns the status the run had, or None when it is not in the workspace."""
+    row = one(conn.execute(select(runs.c.status, runs.c.created_at).where(
+        in_workspace(runs, workspace_id), runs.c.id == run_id)))
+    if row is None:
+        return None
+    now = utcnow()
+    if row["status"] == "queued":
+        done = conn.execute(
+            update(runs).where(in_workspace(runs, workspace_id), runs.c.id == run_id, runs.c.status == "queued")
+            .values(status="cancelled", finished_at=now, duration_ms=0,
+                    error={"message": "The execution was cancelled before it started",
+                           "name": "ManualExecutionCancelledError"})
+        ).rowcount
+        if done:
+            return "queued"
+        row["status"] = "running"
+    if row["status"] == "running":
+        conn.execute(update(run_leases).where(in_workspace(run_leases, workspace_id), run_leases.c.run_id == run_id)
+                     .values(cancel_requested=True))
+    return row["status"]
+
+
+def record_node_data_many(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID,
+                          rows: list[dict[str, Any]]) -> None:
+    """Insert all node executions of a run in one statement (the caller owns the run)."""
+    if not rows:
+        return
+    now = utcnow()
+    values = [{
+        "id": new_id(), "workspace_id": workspace_id, "run_id": run_id, "run_index": 0, "execution_index": 0,
+        "status": "success", "outputs": None, "error": None, "started_at": None, "duration_ms": None,
+        "created_at": now, **row} for row in rows]
+    conn.execute(insert(run_node_data), values)
+
+
+def finish_running(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, status: str,
+                   started_at: datetime, output: Any = None, error: Any = None, node_executions: int = 0,
+                   at: datetime | None = None) -> bool:
+    """Store the outcome of a running run and drop its lease; False if it was no longer running."""
+    at = at or utcnow()
+    done = conn.execute(
+        update(runs).where(in_workspace(runs, workspace_id), runs.c.id == run_id, runs.c.status == "running")
+        .values(status=status, output=output, error=error, node_executions=node_executions, finished_at=at,
+                duration_ms=max(0, int((at - started_at).total_seconds() * 1000)))
+    ).rowcount
+    conn.execute(delete(run_leases).where(in_workspace(run_leases, workspace_id), run_leases.c.run_id == run_id))
+    return done > 0
+
+
+def expired_leases(conn: Connection, now: datetime, limit: int = 100) -> list[Row]:
+    """Leases whose worker stopped renewing them (platform-wide scan, uses ix_run_leases_lease_until)."""
+    stmt = (select(run_leases).where(run_leases.c.lease_until < now)
+            .order_by(run_leases.c.lease_until).limit(limit))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def release_expired(conn: Connection, run_id: uuid.UUID, now: datetime) -> bool:
+    """Claim the recovery of one expired lease (only one daemon wins)."""
+    stmt = update(run_leases).where(run_leases.c.run_id == run_id, run_leases.c.lease_until < now)
+    return conn.execute(stmt.values(lease_until=None)).rowcount > 0
+
+
+def requeue_running(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID) -> bool:
+    """Put a run its worker lost back in the queue."""
+    stmt = update(runs).where(and_(in_workspace(runs, workspace_id), runs.c.id == run_id, runs.c.status == "running"))
+    return conn.execute(stmt.values(status="queued", started_at=None)).rowcount > 0
+
+
+def stuck_queued(conn: Connection, before: datetime, limit: int = 100) -> list[Row]:
+    """Runs queued before ``before`` (their queue message may be lost): id and workspace."""
+    stmt = (select(runs.c.id, runs.c.workspace_id).where(runs.c.status == "queued", runs.c.created_at < before)
+            .limit(limit))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
