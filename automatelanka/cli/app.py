@@ -8,7 +8,7 @@ import sys
 import typer
 
 from automatelanka import __version__
-from automatelanka.cli import config_cmd, db_cmd, run_cmd
+from automatelanka.cli import config_cmd, db_cmd, run_cmd, up_cmd
 
 app = typer.Typer(
     name="al",
@@ -39,6 +39,7 @@ def root(
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 run_cmd.register(app)
+up_cmd.register(app)
 
 
 def main() -> None:
