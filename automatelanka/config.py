@@ -54,6 +54,13 @@ class Settings:
     rate_limit_ip: int = 600
     rate_limit_workspace: int = 1200
     rate_limit_auth: int = 20
+    #: Runs: worker threads per process, longest run (seconds), schedule catch-up after downtime,
+    #: retention (finished runs older than N days / beyond the newest N per workflow; 0 = keep).
+    worker_concurrency: int = 4
+    run_timeout_s: float = 3600.0
+    schedule_catch_up: bool = False
+    runs_max_age_days: float = 0.0
+    runs_keep_per_workflow: int = 0
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -158,6 +165,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rate_limit_ip=number("rate_limit_ip", 600, int),
         rate_limit_workspace=number("rate_limit_workspace", 1200, int),
         rate_limit_auth=number("rate_limit_auth", 20, int),
+        worker_concurrency=number("worker_concurrency", 4, int),
+        run_timeout_s=number("run_timeout_s", 3600.0),
+        schedule_catch_up=str(pick("schedule_catch_up", "false")).strip().lower() in ("1", "true", "yes", "on"),
+        runs_max_age_days=number("runs_max_age_days", 0.0),
+        runs_keep_per_workflow=number("runs_keep_per_workflow", 0, int),
         sources=sources,
     )
 
