@@ -187,3 +187,20 @@ def error(response: Any) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     assert {"code", "message", "details"} <= set(body["error"]), body
     return body["error"]
+
+
+def make_platform_admin(client: TestClient, user: User) -> User:
+    """Flag ``user`` as a platform administrator (as ``al init`` does for the first owner)."""
+    from automatelanka.store.repositories import users as user_repo
+
+    with client.app.state.db.begin() as conn:
+        user_repo.update_user(conn, uuid.UUID(user.id), is_platform_admin=True)
+    return user
+
+
+def create_api_key(client: TestClient, user: User, scopes: list[str], workspace: str | None = None) -> str:
+    """A new API key of ``user`` in ``workspace`` (default: their own), returned in full."""
+    r = client.post("/api/api-keys", json={"name": "test", "scopes": scopes},
+                    headers=user.headers_for(workspace or user.workspace_id))
+    assert r.status_code == 201, r.text
+    return r.json()["key"]
