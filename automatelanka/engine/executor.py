@@ -152,6 +152,8 @@ def error_data(exc: BaseException, node: Node | None, run_index: int = 0) -> dic
                                 "context": context, "description": exc.description}
         if exc.http_code is not None:
             data["httpCode"] = exc.http_code
+        if getattr(exc, "type", None) is not None:
+            data["type"] = exc.type  # Stop and Error's error object type
     elif isinstance(exc, UnsupportedNodeError):
         data = {"message": str(exc), "name": "WorkflowHasIssuesError", "level": "error"}
     elif isinstance(exc, EngineError):

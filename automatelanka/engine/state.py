@@ -37,6 +37,8 @@ class Services:
     variables: Mapping[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     webhook_base_url: str = "http://localhost:5678"
+    #: How Wait nodes sleep (tests inject a fake clock); ``None`` means ``time.sleep``.
+    sleep: Callable[[float], None] | None = None
 
 
 @dataclass
