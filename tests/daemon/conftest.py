@@ -204,3 +204,12 @@ def create_api_key(client: TestClient, user: User, scopes: list[str], workspace:
                     headers=user.headers_for(workspace or user.workspace_id))
     assert r.status_code == 201, r.text
     return r.json()["key"]
+
+
+def in_ci_or_skip(message: str) -> None:
+    """Skip locally when a service is missing; fail in CI, where it must be there."""
+    import os
+
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{message}; CI=true, so this test must run")
+    pytest.skip(message)
