@@ -8,7 +8,7 @@ import sys
 import typer
 
 from automatelanka import __version__
-from automatelanka.cli import config_cmd, db_cmd, run_cmd, up_cmd, worker_cmd
+from automatelanka.cli import config_cmd, db_cmd, run_cmd, search_cmd, up_cmd, worker_cmd
 
 app = typer.Typer(
     name="al",
@@ -41,6 +41,7 @@ app.add_typer(db_cmd.app, name="db")
 run_cmd.register(app)
 up_cmd.register(app)
 worker_cmd.register(app)
+search_cmd.register(app)
 
 
 def main() -> None:

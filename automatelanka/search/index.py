@@ -1,0 +1,364 @@
+"""The full-text index, one small class per database: SQLite FTS5 and PostgreSQL tsvector + GIN.
+
+The index is derived data: a table ``search_documents`` (one row per workflow) plus, on SQLite,
+the FTS5 table ``search_documents_fts`` kept in sync by triggers (the layout sqlite-utils'
+``enable_fts`` creates, so ``sqlite-utils rebuild-fts`` works on it). Both are created on first
+use and can be rebuilt from the workflows table at any time (:func:`automatelanka.services.search.sync`),
+so they are not part of the migrated schema and never block a migration.
+
+Workspace scoping is done twice: each document carries a ``w<workspace>`` token the match
+requires, and the row's ``workspace_id`` column is filtered in SQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import text as _text
+
+from automatelanka.search.document import ALL_TOKEN, Document
+
+TABLE = "search_documents"
+FTS = f"{TABLE}_fts"
+COLUMNS = [f.name for f in fields(Document)]
+#: BM25 weight per column, in COLUMNS order (name, description, nodes, types, integrations, tags,
+#: category, trigger).
+WEIGHTS = (8.0, 1.0, 2.0, 3.0, 4.0, 1.0, 1.0, 1.0)
+PUBLIC_TOKEN = "zzpublic"
+#: Columns a result is shown from (so a page never reads the workflows' large definitions).
+META = ("public", "active", "nodes_count", "updated_at", "title", "filename", "integration_list", "tag_list")
+SCHEMA_VERSION = "2"
+
+
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
+@lru_cache(maxsize=512)
+def text(sql: str) -> Any:
+    """A cached ``TextClause`` (parsing the bind parameters of a statement costs more than running it)."""
+    return _text(sql)
+
+
+def workspace_token(workspace_id: uuid.UUID) -> str:
+    """One letters-only word per workspace (both tokenizers keep it whole)."""
+    return "zw" + workspace_id.hex.translate(_LETTERS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on the matching workflows. ``types_any`` lists type tokens, any of which must match."""
+
+    trigger: str | None = None
+    active: bool | None = None
+    public: bool | None = None
+    min_nodes: int | None = None
+    max_nodes: int | None = None
+    types_any: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    rowid: Any
+    raw_id: Any  # the workflow id as stored; see ``workflow_id``
+    types: frozenset[str]
+    rank: float  # higher is better
+    public: bool
+    nodes_count: int
+    trigger: str
+
+    @property
+    def workflow_id(self) -> uuid.UUID:
+        return self.raw_id if isinstance(self.raw_id, uuid.UUID) else uuid.UUID(self.raw_id)
+
+
+class Index:
+    """Operations every backend offers."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- maintenance
+    def ensure(self) -> bool:
+        """Create the index if missing (or rebuild an outdated one); True when it starts empty."""
+        raise NotImplementedError
+
+    def upsert(self, workflow_id: uuid.UUID, workspace_id: uuid.UUID, doc: Document, meta: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def delete(self, workflow_ids: list[uuid.UUID]) -> None:
+        for wid in workflow_ids:
+            self.conn.execute(text(f"DELETE FROM {TABLE} WHERE workflow_id = :id"), {"id": self._id(wid)})
+
+    def indexed(self, workspace_id: uuid.UUID | None) -> dict[uuid.UUID, Any]:
+        """workflow id -> updated_at of every indexed document (of one workspace, or all)."""
+        sql = f"SELECT workflow_id, updated_at FROM {TABLE}"
+        params: dict[str, Any] = {}
+        if workspace_id is not None:
+            sql += " WHERE workspace_id = :ws"
+            params["ws"] = self._id(workspace_id)
+        return {self._uuid(r[0]): r[1] for r in self.conn.execute(text(sql), params)}
+
+    def fetch(self, rowids: list[Any]) -> dict[Any, dict[str, Any]]:
+        """Display fields of the given documents, by rowid."""
+        if not rowids:
+            return {}
+        key = self._key
+        sql = (f"SELECT {key} AS rowid, workflow_id, workspace_id, category, trigger, {', '.join(META)} "
+               f"FROM {TABLE} WHERE {key} IN ({', '.join(f':r{i}' for i in range(len(rowids)))})")
+        rows = self.conn.execute(text(sql), {f"r{i}": r for i, r in enumerate(rowids)}).mappings()
+        return {r["rowid"]: dict(r) for r in rows}
+
+    _key = "rowid"
+
+    # -- search
+    def match(self, workspace_id: uuid.UUID, groups: list[list[str]], optional: list[str], *,
+              include_public: bool, filters: Filters, limit: int) -> list[Match]:
+        """Documents matching one token of every group (plus any optional token), best first."""
+        raise NotImplementedError
+
+    def count(self, workspace_id: uuid.UUID, groups: list[list[str]], optional: list[str], *,
+              include_public: bool, filters: Filters) -> int:
+        raise NotImplementedError
+
+    def prefix_terms(self, workspace_id: uuid.UUID, prefix: str, *, include_public: bool,
+                     limit: int) -> list[tuple[str, str]]:
+        """(field, value) pairs of names and integrations starting with ``prefix``."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        scope, params = self._scope_sql(workspace_id, include_public)
+        params.update(like=like, word=f"% {like}", limit=limit)
+        out: list[tuple[str, str]] = []
+        for column in ("integrations", "name"):
+            rows = self.conn.execute(
+                text(f"SELECT {column} FROM {TABLE} d WHERE {scope} AND (lower({column}) LIKE lower(:like) "
+                     f"ESCAPE '\\' OR lower({column}) LIKE lower(:word) ESCAPE '\\') LIMIT :limit"),
+                params,
+            )
+            out.extend((column, r[0]) for r in rows)
+        return out
+
+    # -- helpers
+    def _scope_sql(self, workspace_id: uuid.UUID, include_public: bool) -> tuple[str, dict[str, Any]]:
+        params: dict[str, Any] = {"ws": self._id(workspace_id)}
+        if include_public:
+            return f"(d.workspace_id = :ws OR d.public = {self._true})", params
+        return "d.workspace_id = :ws", params
+
+    def _filter_sql(self, filters: Filters, params: dict[str, Any]) -> str:
+        sql = ""
+        if filters.trigger is not None:
+            sql += " AND d.trigger = :f_trigger"
+            params["f_trigger"] = filters.trigger
+        if filters.active is not None:
+            sql += f" AND d.active = {self._true if filters.active else self._false}"
+        if filters.public is not None:
+            sql += f" AND d.public = {self._true if filters.public else self._false}"
+        if filters.min_nodes is not None:
+            sql += " AND d.nodes_count >= :f_min"
+            params["f_min"] = filters.min_nodes
+        if filters.max_nodes is not None:
+            sql += " AND d.nodes_count <= :f_max"
+            params["f_max"] = filters.max_nodes
+        return sql
+
+    _true, _false = "1", "0"
+
+    def _id(self, value: uuid.UUID) -> Any:
+        return value.hex
+
+    def _uuid(self, value: Any) -> uuid.UUID:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+    def _row(self, r: Any) -> Match:
+        return Match(r.rowid, r.workflow_id, frozenset(r.types.split()), float(r.score), bool(r.public),
+                     int(r.nodes_count), r.trigger or "")
+
+
+def _upsert_values(workflow_id: uuid.UUID, workspace_id: uuid.UUID, doc: Document, meta: dict[str, Any],
+                   ident: Any) -> dict[str, Any]:
+    values = {c: getattr(doc, c) for c in COLUMNS}
+    public = bool(meta.get("public"))
+    values["types"] = " ".join([doc.types, workspace_token(workspace_id), *([PUBLIC_TOKEN] if public else [])])
+    values.update({k: meta.get(k) for k in META})
+    values.update(workflow_id=ident(workflow_id), workspace_id=ident(workspace_id), public=public,
+                  active=bool(meta.get("active")), nodes_count=int(meta.get("nodes_count") or 0))
+    return values
+
+
+class SQLiteIndex(Index):
+    """FTS5 with the porter stemmer; BM25 with per-column weights."""
+
+    def ensure(self) -> bool:
+        have = [r[1] for r in self.conn.exec_driver_sql(f"PRAGMA table_info([{TABLE}])")]
+        if have and f"v{SCHEMA_VERSION}" in have:
+            return False
+        if have:
+            self.drop()
+        cols = ", ".join(f"[{c}] TEXT NOT NULL DEFAULT ''" for c in COLUMNS)
+        fts_cols = ", ".join(f"[{c}]" for c in COLUMNS)
+        new_cols = ", ".join(f"new.[{c}]" for c in COLUMNS)
+        old_cols = ", ".join(f"old.[{c}]" for c in COLUMNS)
+        statements = [
+            f"CREATE TABLE [{TABLE}] ([rowid] INTEGER PRIMARY KEY, [workflow_id] TEXT NOT NULL UNIQUE, "
+            f"[workspace_id] TEXT NOT NULL, [public] INTEGER NOT NULL DEFAULT 0, [active] INTEGER NOT NULL DEFAULT 0, "
+            f"[nodes_count] INTEGER NOT NULL DEFAULT 0, [updated_at] TEXT, [title] TEXT, [filename] TEXT, "
+            f"[integration_list] TEXT, [tag_list] TEXT, [v{SCHEMA_VERSION}] INTEGER, {cols})",
+            f"CREATE INDEX [ix_{TABLE}_workspace_id] ON [{TABLE}] ([workspace_id])",
+            f"CREATE VIRTUAL TABLE [{FTS}] USING FTS5 ({fts_cols}, "
+            f"tokenize='porter unicode61', content=[{TABLE}])",
+            # the triggers sqlite-utils' enable_fts(create_triggers=True) writes
+            f"CREATE TRIGGER [{TABLE}_ai] AFTER INSERT ON [{TABLE}] BEGIN "
+            f"INSERT INTO [{FTS}] (rowid, {fts_cols}) VALUES (new.rowid, {new_cols}); END",
+            f"CREATE TRIGGER [{TABLE}_ad] AFTER DELETE ON [{TABLE}] BEGIN "
+            f"INSERT INTO [{FTS}] ([{FTS}], rowid, {fts_cols}) VALUES('delete', old.rowid, {old_cols}); END",
+            f"CREATE TRIGGER [{TABLE}_au] AFTER UPDATE ON [{TABLE}] BEGIN "
+            f"INSERT INTO [{FTS}] ([{FTS}], rowid, {fts_cols}) VALUES('delete', old.rowid, {old_cols}); "
+            f"INSERT INTO [{FTS}] (rowid, {fts_cols}) VALUES (new.rowid, {new_cols}); END",
+        ]
+        for sql in statements:
+            self.conn.exec_driver_sql(sql)
+        return True
+
+    def drop(self) -> None:
+        for sql in (f"DROP TABLE IF EXISTS [{FTS}]", f"DROP TABLE IF EXISTS [{TABLE}]"):
+            self.conn.exec_driver_sql(sql)
+
+    def upsert(self, workflow_id, workspace_id, doc, meta) -> None:
+        values = _upsert_values(workflow_id, workspace_id, doc, {**meta, "updated_at": str(meta.get("updated_at"))},
+                                self._id)
+        names = list(values)
+        updates = ", ".join(f"[{n}] = excluded.[{n}]" for n in names if n != "workflow_id")
+        self.conn.execute(
+            text(f"INSERT INTO [{TABLE}] ({', '.join(f'[{n}]' for n in names)}) "
+                 f"VALUES ({', '.join(':' + n for n in names)}) ON CONFLICT (workflow_id) DO UPDATE SET {updates}"),
+            values,
+        )
+
+    def _fts_query(self, workspace_id: uuid.UUID, groups: list[list[str]], optional: list[str],
+                   include_public: bool, filters: Filters) -> str:
+        scope = [workspace_token(workspace_id)] + ([PUBLIC_TOKEN] if include_public else [])
+        parts = [_any(scope, "types")]
+        parts += [_any(g, None) for g in groups if g]
+        parts += [_any(list(g), "types") for g in filters.types_any if g]
+        if optional:
+            parts.append(_any([*optional, f"types:{ALL_TOKEN}"], None))
+        return " AND ".join(parts)
+
+    def match(self, workspace_id, groups, optional, *, include_public, filters, limit):
+        scope, params = self._scope_sql(workspace_id, include_public)
+        params.update(q=self._fts_query(workspace_id, groups, optional, include_public, filters), limit=limit)
+        sql = (f"SELECT d.rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, "
+               f"-bm25([{FTS}], {', '.join(str(w) for w in WEIGHTS)}) AS score "
+               f"FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid "
+               f"WHERE [{FTS}] MATCH :q AND {scope}{self._filter_sql(filters, params)} "
+               f"ORDER BY score DESC LIMIT :limit")
+        return [self._row(r) for r in self.conn.execute(text(sql), params)]
+
+    def count(self, workspace_id, groups, optional, *, include_public, filters) -> int:
+        scope, params = self._scope_sql(workspace_id, include_public)
+        params["q"] = self._fts_query(workspace_id, groups, [], include_public, filters)
+        sql = (f"SELECT count(*) FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid "
+               f"WHERE [{FTS}] MATCH :q AND {scope}{self._filter_sql(filters, params)}")
+        return int(self.conn.execute(text(sql), params).scalar_one())
+
+
+def _any(tokens: list[str], column: str | None) -> str:
+    """``(a OR b)`` in FTS5 syntax. Tokens are ``[0-9a-z]`` words (or ``col:word``), quoted anyway."""
+    out = []
+    for tok in tokens:
+        col, _, word = tok.rpartition(":") if ":" in tok else ("", "", tok)
+        col = col or (column or "")
+        word = "".join(ch for ch in word.lower() if ch.isalnum())
+        if word:
+            out.append(f'{col}:"{word}"' if col else f'"{word}"')
+    return "(" + " OR ".join(out) + ")" if out else f'(types:"{ALL_TOKEN}")'
+
+
+class PostgresIndex(Index):
+    """A tsvector column (english stemming) with a GIN index; ranked by ts_rank with field weights."""
+
+    _true, _false = "true", "false"
+    #: tsvector weight per column: A name, B integrations and types, C nodes, D the rest.
+    CLASSES = {"name": "A", "integrations": "B", "types": "B", "nodes": "C"}
+
+    _key = "workflow_id"
+
+    def ensure(self) -> bool:
+        have = {r[0] for r in self.conn.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = :t AND table_schema = "
+            "current_schema()"), {"t": TABLE})}
+        if have and f"v{SCHEMA_VERSION}" in have:
+            return False
+        if have:
+            self.drop()
+        cols = ", ".join(f"{c} text NOT NULL DEFAULT ''" for c in COLUMNS)
+        self.conn.exec_driver_sql(
+            f"CREATE TABLE {TABLE} (workflow_id uuid PRIMARY KEY, workspace_id uuid NOT NULL, "
+            f"public boolean NOT NULL DEFAULT false, active boolean NOT NULL DEFAULT false, "
+            f"nodes_count integer NOT NULL DEFAULT 0, updated_at timestamptz, title text, filename text, "
+            f"integration_list text, tag_list text, v{SCHEMA_VERSION} integer, {cols}, document tsvector)"
+        )
+        self.conn.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_workspace_id ON {TABLE} (workspace_id)")
+        self.conn.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)")
+        return True
+
+    def drop(self) -> None:
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def _id(self, value: uuid.UUID) -> Any:
+        return value
+
+    def upsert(self, workflow_id, workspace_id, doc, meta) -> None:
+        values = _upsert_values(workflow_id, workspace_id, doc, meta, self._id)
+        vector = " || ".join(
+            f"setweight(to_tsvector('english', :{c}), '{self.CLASSES.get(c, 'D')}')" for c in COLUMNS
+        )
+        names = list(values)
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "workflow_id")
+        self.conn.execute(
+            text(f"INSERT INTO {TABLE} ({', '.join(names)}, document) VALUES ({', '.join(':' + n for n in names)}, "
+                 f"{vector}) ON CONFLICT (workflow_id) DO UPDATE SET {updates}, document = excluded.document"),
+            values,
+        )
+
+    def _tsquery(self, workspace_id: uuid.UUID, groups: list[list[str]], include_public: bool,
+                 filters: Filters) -> str:
+        scope = [workspace_token(workspace_id)] + ([PUBLIC_TOKEN] if include_public else [])
+        parts = [_or(scope)] + [_or(g) for g in groups if g] + [_or(list(g)) for g in filters.types_any if g]
+        return " & ".join(p for p in parts if p)
+
+    def match(self, workspace_id, groups, optional, *, include_public, filters, limit):
+        scope, params = self._scope_sql(workspace_id, include_public)
+        params.update(q=self._tsquery(workspace_id, groups, include_public, filters),
+                      opt=_or([*optional, ALL_TOKEN]) or ALL_TOKEN, limit=limit)
+        sql = (f"SELECT d.workflow_id AS rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, "
+               f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.document, to_tsquery('english', :q) || "
+               f"to_tsquery('english', :opt)) AS score FROM {TABLE} d "
+               f"WHERE d.document @@ to_tsquery('english', :q) AND {scope}{self._filter_sql(filters, params)} "
+               f"ORDER BY score DESC LIMIT :limit")
+        return [self._row(r) for r in self.conn.execute(text(sql), params)]
+
+    def count(self, workspace_id, groups, optional, *, include_public, filters) -> int:
+        scope, params = self._scope_sql(workspace_id, include_public)
+        params["q"] = self._tsquery(workspace_id, groups, include_public, filters)
+        sql = (f"SELECT count(*) FROM {TABLE} d WHERE d.document @@ to_tsquery('english', :q) AND {scope}"
+               f"{self._filter_sql(filters, params)}")
+        return int(self.conn.execute(text(sql), params).scalar_one())
+
+
+def _or(tokens: list[str]) -> str:
+    """``(a | b)`` in tsquery syntax from plain words (column prefixes are dropped)."""
+    clean = []
+    for tok in tokens:
+        word = "".join(ch for ch in tok.rpartition(":")[2].lower() if ch.isalnum())
+        if word:
+            clean.append(word)
+    return "(" + " | ".join(clean) + ")" if clean else ""
+
+
+def for_connection(conn: Connection) -> Index:
+    """The index implementation for ``conn``'s database."""
+    return PostgresIndex(conn) if conn.dialect.name == "postgresql" else SQLiteIndex(conn)

@@ -1,0 +1,165 @@
+"""Query understanding: any user string -> concepts (node types) and free terms.
+
+Never raises: the string is reduced to words before anything else sees it, so quotes, ``*``,
+``NEAR``, ``-`` and unbalanced parentheses are just separators. Phrases are matched longest
+first against the vocabulary; unknown words close to a product name (one or two edits) are
+read as that product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from automatelanka.search import vocab
+from automatelanka.search.text import STOP_WORDS, TRIGGER_HINTS, stem, words
+
+MAX_WORDS = 32
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the query asks for: any of ``types`` satisfies it."""
+
+    text: str
+    types: dict[str, float]
+    strong: bool
+    fuzzy: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    concepts: list[Concept] = field(default_factory=list)
+    #: stemmed words that matched no concept (searched as text)
+    terms: list[str] = field(default_factory=list)
+    wants_trigger: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.concepts and not self.terms
+
+
+def _variants(word: str) -> list[str]:
+    s = stem(word)
+    out = [s]
+    if word.endswith(("ed", "ing")) and not s.endswith("e"):
+        out.append(s + "e")
+    if word != s:
+        out.append(word)
+    return out
+
+
+def _edits_within(a: str, b: str, limit: int) -> bool:
+    """Damerau-Levenshtein distance of ``a`` and ``b`` is at most ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return False
+        prev2, prev = prev, cur
+    return prev[-1] <= limit
+
+
+@lru_cache(maxsize=4096)
+def correct(word: str) -> str | None:
+    """The product name ``word`` is probably a typo of, or None."""
+    if len(word) < 4 or word.isdigit():
+        return None
+    limit = 1 if len(word) < 7 else 2
+    best = None
+    for brand in vocab.brand_words():
+        if brand[0] != word[0] and len(word) < 7:
+            continue
+        if _edits_within(word, brand, limit):
+            if best is not None:
+                return None  # ambiguous
+            best = brand
+    return best
+
+
+def _lookup(ws: list[str]) -> vocab.Entry | None:
+    table = vocab.phrases()
+    if len(ws) == 1:
+        for v in _variants(ws[0]):
+            if (v,) in table:
+                return table[(v,)]
+        return None
+    return table.get(tuple(stem(w) for w in ws))
+
+
+def parse(text: str) -> ParsedQuery:
+    """Read ``text`` into concepts and free terms (see module docstring)."""
+    cached = _parse(text if isinstance(text, str) else str(text))
+    return ParsedQuery(cached.text, list(cached.concepts), list(cached.terms), cached.wants_trigger)
+
+
+@lru_cache(maxsize=2048)
+def _parse(text: str) -> ParsedQuery:
+    raw = words(text if isinstance(text, str) else str(text))[:MAX_WORDS]
+    fixed_words = set()
+    for n, w in enumerate(raw):
+        if w not in STOP_WORDS and not _known_word(w):
+            fixed = correct(w)
+            if fixed is not None:
+                raw[n] = fixed
+                fixed_words.add(n)
+    parsed = ParsedQuery(text=text)
+    parsed.wants_trigger = any(w in TRIGGER_HINTS for w in raw)
+    seen: set[frozenset[str]] = set()
+    i = 0
+    longest = vocab.max_phrase_len()
+    while i < len(raw):
+        match = None
+        for n in range(min(longest, len(raw) - i), 0, -1):
+            chunk = raw[i : i + n]
+            if n == 1 and chunk[0] in STOP_WORDS and chunk[0] != "n8n":
+                break
+            entry = _lookup(chunk)
+            if entry is not None:
+                match = (n, " ".join(chunk), entry, bool(fixed_words & set(range(i, i + n))))
+                break
+        if match is None:
+            if raw[i] not in STOP_WORDS:
+                parsed.terms.append(stem(raw[i]))
+            i += 1
+            continue
+        n, phrase, entry, fuzzy = match
+        key = frozenset(entry.types)
+        if key not in seen:
+            seen.add(key)
+            parsed.concepts.append(Concept(phrase, dict(entry.types), entry.strong, fuzzy))
+        i += n
+    _drop_subsumed(parsed)
+    return parsed
+
+
+def _drop_subsumed(parsed: ParsedQuery) -> None:
+    """A soft concept whose types are covered by a strong one adds nothing: drop it."""
+    strong_types = {t for c in parsed.concepts if c.strong for t in c.types}
+    parsed.concepts = [
+        c for c in parsed.concepts if c.strong or not set(c.types) <= strong_types
+    ]
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """Words seen in node names and descriptions: real words, never typos of a product."""
+    seen: set[str] = set()
+    for meta in vocab.nodes().values():
+        seen.update(words(meta["name"]))
+        seen.update(words(meta["description"]))
+    for key in vocab.phrases():
+        seen.update(key)
+    return frozenset(seen)
+
+
+def _known_word(word: str) -> bool:
+    return word in _english() or stem(word) in _english()
