@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput, deep_copy_json
-from automatelanka.engine.nodes._util_common import lodash_set
+from automatelanka.engine.nodes._util_common import lodash_get, lodash_set
 from automatelanka.engine.nodes.base import NodeContext, register
 
 _HASHES = {"md5": "md5", "sha1": "sha1", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512",
@@ -28,12 +29,18 @@ def _hash_name(name: Any) -> str:
     return _HASHES[key]
 
 
+_UNDEFINED: Any = object()
+
+
 def _as_bytes(value: Any) -> bytes:
     """Node's ``hash.update(value)``: only strings (utf-8) are accepted."""
     if isinstance(value, str):
         return value.encode("utf-8")
-    kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else (
-        "boolean" if isinstance(value, bool) else "an instance of Object" if value is not None else "null")
+    if value is _UNDEFINED:
+        kind = "undefined"
+    else:
+        kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else (
+            "boolean" if isinstance(value, bool) else "an instance of Object" if value is not None else "null")
     shown = f" ({value})" if kind in ("number", "boolean") else ""
     received = f"type {kind}{shown}" if kind in ("number", "boolean") else kind
     raise NodeError('The "data" argument must be of type string or an instance of Buffer, TypedArray, '
@@ -97,6 +104,14 @@ def _hash_or_hmac(ctx: NodeContext, i: int, action: str, item: Item, value: Any)
     return _encode(digest, encoding), from_binary
 
 
+def _is_missing_field(raw: Any, item: Item) -> bool:
+    """Whether ``={{ $json.a.b }}`` points at a field the item lacks (JS undefined, not null)."""
+    match = re.fullmatch(r"=\{\{\s*\$json\.([\w$.]+)\s*\}\}", raw) if isinstance(raw, str) else None
+    if match is None:
+        return isinstance(raw, str) and raw.startswith("=")
+    return lodash_get(item["json"], match.group(1), _UNDEFINED) is _UNDEFINED
+
+
 @register("n8n-nodes-base.crypto", versions=(1,), display_name="Crypto")
 def crypto(ctx: NodeContext) -> NodeOutput:
     action = ctx.param("action", 0, "hash")
@@ -105,6 +120,8 @@ def crypto(ctx: NodeContext) -> NodeOutput:
         try:
             prop = str(ctx.param("dataPropertyName", i, "data"))
             value = ctx.param("value", i, "")
+            if value is None and _is_missing_field(ctx.raw_param("value"), item):
+                value = _UNDEFINED
             binary_done = False
             new_value: Any = None
             if action == "generate":

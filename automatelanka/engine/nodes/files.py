@@ -351,8 +351,10 @@ def _parse_csv(text: str, options: dict[str, Any]) -> list[Any]:
         rows = [list(r) for r in records]
     if isinstance(max_rows, int) and max_rows > -1:
         rows = rows[:max_rows]
-    if not options.get("includeEmptyCells") and options.get("headerRow") is not False:
-        rows = [{k: v for k, v in r.items() if v != ""} for r in rows]
+    if not options.get("includeEmptyCells"):
+        # csv-parse's onRecord keeps the non-empty cells (arrays become objects keyed by index)
+        rows = [{k: v for k, v in (r.items() if isinstance(r, dict) else ((str(i), c) for i, c in enumerate(r)))
+                 if v != ""} for r in rows]
     return rows
 
 
