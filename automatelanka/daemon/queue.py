@@ -21,10 +21,13 @@ from automatelanka.services.execution import Runtime, execute_queued
 
 log = logging.getLogger("automatelanka.queue")
 TASK_NAME = "automatelanka.run"
+#: The huey queue name (tests give each test its own on a shared Redis).
+QUEUE_NAME = "automatelanka"
 
 
-def make_huey(queue_url: str, name: str = "automatelanka") -> Any:
+def make_huey(queue_url: str, name: str | None = None) -> Any:
     """A huey instance for ``queue_url`` (results are not stored: runs live in the database)."""
+    name = name or QUEUE_NAME
     if queue_url.startswith(("redis://", "rediss://")):
         from huey import RedisHuey
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from sqlalchemy import Connection, Engine
 
+from automatelanka.services.execution import writing
 from automatelanka.store.repositories import schedules as repo
 from automatelanka.store.types import utcnow
 
@@ -180,7 +181,7 @@ def fire_due(engine: Engine, enqueue: Callable[[dict[str, Any]], Any], *, now: d
         cron, timezone = schedule["rule"]["cron"], schedule["timezone"]
         missed = now - expected > GRACE
         following = next_fire(cron, timezone, expected if catch_up else max(expected, now))
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             if not repo.claim_tick(conn, schedule["id"], expected, following, now):
                 continue  # another scheduler fired it
             if missed and not catch_up:

@@ -85,7 +85,7 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
         spec = execution.run_input([item], mode="manual" if test else "webhook", start_node=hook.node_name)
         workspace_id, workflow_id = target["workspace_id"], target["workflow_id"]
         if hook.response_mode != "onReceived" and inline:
-            with eng.begin() as conn:
+            with execution.writing(eng) as conn:
                 run = execution.create_running(conn, rt, workspace_id, workflow_id, trigger_type="webhook",
                                                input=spec)
             done = execution.execute_claimed(rt, run, target["definition"])
@@ -94,7 +94,7 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
             status = execution.STATUS.get(done.status, "failed")
             return (service.finished_response(hook, status, execution.run_output(done),
                                               done.state.cache.get("webhook_response")), None, hook)
-        with eng.begin() as conn:
+        with execution.writing(eng) as conn:
             run = run_service.create_queued(conn, workspace_id, workflow_id, trigger_type="webhook", input=spec)
         if hook.response_mode != "onReceived":
             rt.waiter(run["id"])
