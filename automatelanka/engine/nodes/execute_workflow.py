@@ -6,6 +6,7 @@ The sub-workflow starts at its Execute Workflow Trigger (else a manual trigger /
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -168,10 +169,9 @@ def _once(ctx: NodeContext, source: str, items: Items) -> NodeOutput:
         wait = (ctx.param("options", 0, {}) or {}).get("waitForSubWorkflow", True)
         data, _ = _load(ctx, source, 0)
         if not wait:
-            try:
+            # n8n does not wait, so the caller never sees the sub-workflow's outcome
+            with contextlib.suppress(NodeError):
                 _run(ctx, data, deep_copy_json(items))
-            except NodeError:
-                pass  # n8n does not wait, so the caller never sees the sub-workflow's outcome
             return [items]
         outputs, execution = _run(ctx, data, items)
         for output in outputs:
