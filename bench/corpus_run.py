@@ -71,7 +71,7 @@ def main() -> None:
     families: collections.Counter[str] = collections.Counter()
     bad: list[tuple[str, str, str]] = []
     with ThreadPoolExecutor(args.jobs) as pool:
-        for path, (outcome, detail) in zip(files, pool.map(lambda p: run_one(al, p, args.timeout), files)):
+        for path, (outcome, detail) in zip(files, pool.map(lambda p: run_one(al, p, args.timeout), files), strict=True):
             outcomes[outcome] += 1
             if outcome == "error":
                 families[classify(detail)] += 1
