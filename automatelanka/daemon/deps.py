@@ -7,6 +7,7 @@ Routes declare ``principal: Principal = Depends(require("workflow:write"))``. Th
 
 from __future__ import annotations
 
+import inspect
 import logging
 import uuid
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 
 from automatelanka.config import Settings
@@ -269,8 +270,14 @@ def require(permission: str, *, path_param: str | None = None) -> Callable[..., 
         def dependency(principal: Principal = Depends(current_principal)) -> Principal:
             return _check(principal, permission)
     else:
-        def dependency(request: Request, identity: Identity = Depends(current_identity)) -> Principal:
-            return _check(resolve_principal(request, identity, request.path_params[path_param]), permission)
+        def dependency(request: Request, identity: Identity = Depends(current_identity), **path: str) -> Principal:
+            return _check(resolve_principal(request, identity, path[path_param]), permission)
+
+        # Declare the path parameter so it is validated and documented in the OpenAPI schema.
+        params = list(inspect.signature(dependency).parameters.values())[:2]
+        params.append(inspect.Parameter(path_param, inspect.Parameter.KEYWORD_ONLY, annotation=str,
+                                        default=Path(description="Workspace id or slug")))
+        dependency.__signature__ = inspect.Signature(params, return_annotation=Principal)  # type: ignore[attr-defined]
 
     dependency.__name__ = f"require_{permission.replace(':', '_')}"
     return dependency

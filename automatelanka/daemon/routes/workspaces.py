@@ -100,9 +100,10 @@ def list_members(p: Principal = Depends(require("members:read", path_param="work
 
 
 @router.delete(WS + "/members/{user_id}", status_code=204, summary="Remove a member (or leave)")
-def remove_member(user_id: uuid.UUID, request: Request, identity: deps.Identity = Depends(deps.current_identity),
+def remove_member(workspace: str, user_id: uuid.UUID, request: Request,
+                  identity: deps.Identity = Depends(deps.current_identity),
                   engine: Engine = Depends(deps.db)) -> Response:
-    p = deps.resolve_principal(request, identity, request.path_params["workspace"])
+    p = deps.resolve_principal(request, identity, workspace)
     if user_id != p.user_id:  # leaving needs no permission; removing someone else does
         deps._check(p, "members:remove")
     with engine.begin() as conn:
