@@ -33,6 +33,15 @@ class Services:
     files_root: Path | None = None
     load_workflow: Callable[[str], dict[str, Any]] | None = None
     credentials: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+    #: Refresh an OAuth2 credential after a 401 (one refresh at a time across workers); returns
+    #: the new decrypted fields, or raises when the grant was revoked.
+    refresh_credentials: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+    #: Base URL per service key ("slack", "telegram", "google", "openai"...), so tests and
+    #: private deployments can point nodes at another server.
+    base_urls: Mapping[str, str] = field(default_factory=dict)
+    #: Decides whether workflow HTTP may reach a URL: ``policy(url) -> None`` or raises ValueError
+    #: naming the reason (cloud metadata, the daemon's own admin API, private ranges when hosted).
+    outbound_policy: Callable[[str], None] | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     variables: Mapping[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
