@@ -75,6 +75,27 @@ class Execution:
     def finished(self) -> bool:
         return self.status == "success"
 
+    @property
+    def error_workflow(self) -> str | None:
+        """Id of the workflow to start when this (non-manual) execution failed (§5.6), if any."""
+        if self.status != "error" or self.state.mode in ("manual", "error"):
+            return None
+        target = self.state.workflow.settings.get("errorWorkflow")
+        if isinstance(target, str) and target and target != self.state.workflow.id:
+            return target
+        return None
+
+    def error_trigger_item(self) -> dict[str, Any]:
+        """The item an Error Trigger receives for this failed execution (§5.6)."""
+        wf = self.state.workflow
+        error = self.error or {}
+        return {"json": {
+            "execution": {"id": self.state.execution_id, "url": f"/workflow/{wf.id}/executions/{self.state.execution_id}",
+                          "error": {"message": error.get("message"), "stack": error.get("stack")},
+                          "lastNodeExecuted": self.last_node_executed, "mode": self.state.mode, "retryOf": None},
+            "workflow": {"id": wf.id, "name": wf.name},
+        }}
+
     def last_node_output(self) -> list[Items]:
         """All outputs of the last executed node's last run (what a sub-workflow returns)."""
         if not self.last_node_executed:

@@ -185,3 +185,15 @@ def test_malformed_workflow_names_the_field(bad):
     with pytest.raises(WorkflowValidationError) as info:
         execute(bad)
     assert any(word in str(info.value) for word in ("nodes", "name", "connections", "object"))
+
+
+def test_failed_execution_names_its_error_workflow_and_builds_the_trigger_item():
+    data = wf([node("T", TRIGGER), node("F", FAIL, x=200)], [("T", "F")])
+    data.update(id="wf1", settings={"executionOrder": "v1", "errorWorkflow": "handler1"})
+    execution = execute(data)
+    assert execution.error_workflow == "handler1"
+    item = execution.error_trigger_item()["json"]
+    assert item["execution"]["error"]["message"] == "boom"
+    assert item["execution"]["lastNodeExecuted"] == "F"
+    assert item["workflow"] == {"id": "wf1", "name": "t"}
+    assert execute(data, mode="manual").error_workflow is None
