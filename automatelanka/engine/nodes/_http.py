@@ -76,10 +76,14 @@ def request(
 
     ``auth`` describes how to authenticate: ``{"bearer": token}``, ``{"header": (name, value)}``,
     ``{"query": (name, value)}``, ``{"basic": (user, password)}`` (already resolved by the caller
-    from its credential).
+    from its credential), or ``{"oauth2": credential_type}``: the node's OAuth2 credential's
+    ``oauthTokenData.access_token`` as bearer, refreshed once through
+    ``services.refresh_credentials`` after a 401.
     """
     import httpx
 
+    if auth and "oauth2" in auth:
+        return _oauth2_request(ctx, method, url, auth["oauth2"], item_index=item_index, timeout=timeout, **kwargs)
     check_outbound(ctx, url)
     headers = dict(kwargs.pop("headers", None) or {})
     params = kwargs.pop("params", None)
@@ -104,6 +108,32 @@ def request(
     if response.status_code >= 400:
         raise api_error(response, item_index)
     return response
+
+
+def oauth2_token(fields: dict[str, Any] | None) -> str:
+    """The access token of decrypted OAuth2 credential fields (as n8n stores them)."""
+    token_data = (fields or {}).get("oauthTokenData") or {}
+    return str(token_data.get("access_token") or "") if isinstance(token_data, dict) else ""
+
+
+def _oauth2_request(ctx: NodeContext, method: str, url: str, credential_type: str, *, item_index: int,
+                    timeout: float | None, **kwargs: Any) -> httpx.Response:
+    fields = credential(ctx, credential_type)
+    try:
+        return request(ctx, method, url, auth={"bearer": oauth2_token(fields)}, item_index=item_index,
+                       timeout=timeout, **kwargs)
+    except NodeApiError as exc:
+        refresh = ctx.state.services.refresh_credentials
+        if exc.http_code != "401" or refresh is None:
+            raise
+    ref = ctx.node.credentials.get(credential_type)
+    try:
+        fields = refresh(credential_type, ref if isinstance(ref, dict) else {"name": ref})
+    except Exception as err:  # the grant was revoked or the token endpoint failed
+        raise NodeError(f"Could not refresh the {credential_type} credential: {err}",
+                        description="Reconnect the credential.", item_index=item_index) from None
+    return request(ctx, method, url, auth={"bearer": oauth2_token(fields)}, item_index=item_index,
+                   timeout=timeout, **kwargs)
 
 
 def api_error(response: httpx.Response, item_index: int = 0) -> NodeApiError:
