@@ -28,6 +28,10 @@ export const NODE_TYPES = [
 	'slack', 'gmail', 'googleSheets', 'googleDrive', 'googleCalendar', 'telegram', 'airtable',
 	'notion', 'discord', 'github', 'emailSend', 'emailReadImap', 'rssFeedRead', 'postgres', 'mySql',
 	'redis', 'openAi',
+	// messaging / productivity / developer service nodes
+	'n8n', 'mattermost', 'twitter', 'wordpress', 'hubspot', 'jira', 'twilio', 'whatsApp',
+	'openWeatherMap', 'executionData', 'moveBinaryData', 'spreadsheetFile', 'readBinaryFile',
+	'writeBinaryFile', 'compression', 'editImage',
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
