@@ -136,6 +136,41 @@ def _oauth2_request(ctx: NodeContext, method: str, url: str, credential_type: st
                    timeout=timeout, **kwargs)
 
 
+_MESSAGE_KEYS = ("cause", "error", "message", "Message", "msg", "messages", "description", "reason", "detail",
+                 "details", "errors", "errorMessage", "errorMessages", "ErrorMessage", "error_message",
+                 "_error_message", "errorDescription", "error_description", "error_summary", "error_info",
+                 "title", "text", "field", "err", "type")
+_NESTED_KEYS = ("Error", "error", "err", "response", "body", "data")
+
+
+def find_error_message(body: Any, nested: bool = True) -> str | None:
+    """The error text n8n's NodeApiError finds in an API error body (its key precedence)."""
+    if not isinstance(body, dict):
+        return None
+    for key in _MESSAGE_KEYS:
+        value = body.get(key)
+        if not value:
+            continue
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, list):
+            parts = [str(v) if isinstance(v, str | int | float) else find_error_message(v, False) for v in value]
+            parts = [p for p in parts if p is not None]
+            return " | ".join(parts) if parts else None
+        if isinstance(value, dict):
+            found = find_error_message(value, False)
+            if found:
+                return found
+    if nested:
+        for key in _NESTED_KEYS:
+            found = find_error_message(body.get(key), True) if isinstance(body.get(key), dict) else None
+            if found:
+                return found
+    return None
+
+
 def api_error(response: httpx.Response, item_index: int = 0) -> NodeApiError:
     """n8n's NodeApiError for a non-2xx response."""
     status = response.status_code
@@ -150,6 +185,42 @@ def api_error(response: httpx.Response, item_index: int = 0) -> NodeApiError:
         detail: Any = response.json()
     except ValueError:
         detail = response.text[:1000]
-    description = detail.get("message") or detail.get("error") if isinstance(detail, dict) else detail
+    description = find_error_message(detail) if isinstance(detail, dict) else detail
     return NodeApiError(message, description=str(description) if description else None, item_index=item_index,
                         http_code=str(status), context={"errorResponse": detail})
+
+
+def oauth2_request(
+    ctx: NodeContext,
+    credential_type: str,
+    method: str,
+    url: str,
+    *,
+    item_index: int = 0,
+    **kwargs: Any,
+) -> httpx.Response:
+    """:func:`request` with an OAuth2 credential's ``oauthTokenData.access_token`` as bearer.
+
+    On a 401 the credential is refreshed once through ``services.refresh_credentials`` (when the
+    platform provides it) and the request retried once; a failed refresh is a NodeError naming
+    the credential.
+    """
+    fields = credential(ctx, credential_type) or {}
+    token = (fields.get("oauthTokenData") or {}).get("access_token")
+    if not token:
+        raise NodeError(f"The {credential_type} credential has no access token",
+                        description="Connect the credential again to grant access.")
+    try:
+        return request(ctx, method, url, auth={"bearer": token}, item_index=item_index, **kwargs)
+    except NodeApiError as exc:
+        refresh = ctx.state.services.refresh_credentials
+        if exc.http_code != "401" or refresh is None:
+            raise
+    ref = ctx.node.credentials.get(credential_type)
+    try:
+        fields = refresh(credential_type, ref if isinstance(ref, dict) else {"name": ref}) or {}
+    except Exception as exc:  # the platform reports why (revoked grant, network)
+        raise NodeError(f"Could not refresh the {credential_type} credential: {exc}",
+                        description="Connect the credential again to grant access.") from None
+    token = (fields.get("oauthTokenData") or {}).get("access_token")
+    return request(ctx, method, url, auth={"bearer": token}, item_index=item_index, **kwargs)
