@@ -18,6 +18,8 @@ class Limits:
     js_time_limit_s: float = 10.0
     js_memory_limit_mb: int = 256
     python_time_limit_s: float = 10.0
+    #: Largest HTTP response body a node may read (HTTP Request, service nodes).
+    http_max_response_bytes: int = 100 * 1024 * 1024
 
 
 @dataclass
