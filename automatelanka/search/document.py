@@ -130,7 +130,7 @@ def build(row: dict[str, Any]) -> Document:
         description=description_text(definition, str(row.get("description") or "")),
         nodes=" ".join(names),
         types=" ".join([*(type_token(t) for t in types if t not in ("stickyNote",)), ALL_TOKEN]),
-        integrations=" ".join(str(i) for i in integ),
+        integrations=", ".join(str(i) for i in integ),
         tags=" ".join(tag_names),
         category=str(row.get("category") or ""),
         trigger=str(row.get("trigger_type") or trigger_type(definition) or ""),

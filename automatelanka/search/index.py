@@ -31,7 +31,7 @@ WEIGHTS = (8.0, 1.0, 2.0, 3.0, 4.0, 1.0, 1.0, 1.0)
 PUBLIC_TOKEN = "zzpublic"
 #: Columns a result is shown from (so a page never reads the workflows' large definitions).
 META = ("public", "active", "nodes_count", "updated_at", "title", "filename", "integration_list", "tag_list")
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 _LETTERS = str.maketrans("0123456789", "ghijklmnop")
@@ -102,6 +102,12 @@ class Index:
             params["ws"] = self._id(workspace_id)
         return {self._uuid(r[0]): r[1] for r in self.conn.execute(text(sql), params)}
 
+    def summary(self, workspace_id: uuid.UUID) -> tuple[int, Any]:
+        """(document count, newest updated_at) of the workspace's documents."""
+        row = self.conn.execute(text(f"SELECT count(*), max(updated_at) FROM {TABLE} WHERE workspace_id = :ws"),
+                                {"ws": self._id(workspace_id)}).one()
+        return int(row[0]), row[1]
+
     def fetch(self, rowids: list[Any]) -> dict[Any, dict[str, Any]]:
         """Display fields of the given documents, by rowid."""
         if not rowids:
@@ -131,7 +137,7 @@ class Index:
         scope, params = self._scope_sql(workspace_id, include_public)
         params.update(like=like, word=f"% {like}", limit=limit)
         out: list[tuple[str, str]] = []
-        for column in ("integrations", "name"):
+        for column in ("integrations", "title"):
             rows = self.conn.execute(
                 text(f"SELECT {column} FROM {TABLE} d WHERE {scope} AND (lower({column}) LIKE lower(:like) "
                      f"ESCAPE '\\' OR lower({column}) LIKE lower(:word) ESCAPE '\\') LIMIT :limit"),
@@ -206,7 +212,7 @@ class SQLiteIndex(Index):
             f"[workspace_id] TEXT NOT NULL, [public] INTEGER NOT NULL DEFAULT 0, [active] INTEGER NOT NULL DEFAULT 0, "
             f"[nodes_count] INTEGER NOT NULL DEFAULT 0, [updated_at] TEXT, [title] TEXT, [filename] TEXT, "
             f"[integration_list] TEXT, [tag_list] TEXT, [v{SCHEMA_VERSION}] INTEGER, {cols})",
-            f"CREATE INDEX [ix_{TABLE}_workspace_id] ON [{TABLE}] ([workspace_id])",
+            f"CREATE INDEX [ix_{TABLE}_workspace_id] ON [{TABLE}] ([workspace_id], [updated_at])",
             f"CREATE VIRTUAL TABLE [{FTS}] USING FTS5 ({fts_cols}, "
             f"tokenize='porter unicode61', content=[{TABLE}])",
             # the triggers sqlite-utils' enable_fts(create_triggers=True) writes
@@ -254,7 +260,7 @@ class SQLiteIndex(Index):
                f"-bm25([{FTS}], {', '.join(str(w) for w in WEIGHTS)}) AS score "
                f"FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid "
                f"WHERE [{FTS}] MATCH :q AND {scope}{self._filter_sql(filters, params)} "
-               f"ORDER BY score DESC LIMIT :limit")
+               f"ORDER BY {_order(groups, optional)} LIMIT :limit")
         return [self._row(r) for r in self.conn.execute(text(sql), params)]
 
     def count(self, workspace_id, groups, optional, *, include_public, filters) -> int:
@@ -263,6 +269,11 @@ class SQLiteIndex(Index):
         sql = (f"SELECT count(*) FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid "
                f"WHERE [{FTS}] MATCH :q AND {scope}{self._filter_sql(filters, params)}")
         return int(self.conn.execute(text(sql), params).scalar_one())
+
+
+def _order(groups: list[list[str]], optional: list[str]) -> str:
+    """Best match first; with nothing to match (browsing), most recently updated first."""
+    return "score DESC" if groups or optional else "d.updated_at DESC, d.workflow_id"
 
 
 def _any(tokens: list[str], column: str | None) -> str:
@@ -301,7 +312,7 @@ class PostgresIndex(Index):
             f"nodes_count integer NOT NULL DEFAULT 0, updated_at timestamptz, title text, filename text, "
             f"integration_list text, tag_list text, v{SCHEMA_VERSION} integer, {cols}, document tsvector)"
         )
-        self.conn.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_workspace_id ON {TABLE} (workspace_id)")
+        self.conn.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_workspace_id ON {TABLE} (workspace_id, updated_at)")
         self.conn.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)")
         return True
 
@@ -338,7 +349,7 @@ class PostgresIndex(Index):
                f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.document, to_tsquery('english', :q) || "
                f"to_tsquery('english', :opt)) AS score FROM {TABLE} d "
                f"WHERE d.document @@ to_tsquery('english', :q) AND {scope}{self._filter_sql(filters, params)} "
-               f"ORDER BY score DESC LIMIT :limit")
+               f"ORDER BY {_order(groups, optional)} LIMIT :limit")
         return [self._row(r) for r in self.conn.execute(text(sql), params)]
 
     def count(self, workspace_id, groups, optional, *, include_public, filters) -> int:

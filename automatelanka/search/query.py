@@ -142,11 +142,21 @@ def _parse(text: str) -> ParsedQuery:
 
 
 def _drop_subsumed(parsed: ParsedQuery) -> None:
-    """A soft concept whose types are covered by a strong one adds nothing: drop it."""
+    """Soft words that refine a named product ("slack *channel*", "telegram *bot*") are dropped;
+    others keep only the node types no named product already stands for."""
     strong_types = {t for c in parsed.concepts if c.strong for t in c.types}
-    parsed.concepts = [
-        c for c in parsed.concepts if c.strong or not set(c.types) <= strong_types
-    ]
+    kept = []
+    for c in parsed.concepts:
+        if not c.strong and strong_types:
+            top = max(c.types.values())
+            if all(t in strong_types for t, w in c.types.items() if w == top):
+                continue
+            rest = {t: w for t, w in c.types.items() if t not in strong_types}
+            if not rest:
+                continue
+            c = Concept(c.text, rest, c.strong, c.fuzzy)
+        kept.append(c)
+    parsed.concepts = kept
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ FILES = {"readBinaryFile": 0.8, "writeBinaryFile": 0.8, "readWriteFile": 1.0, "r
 PDF = {"readPDF": 1.0, "extractFromFile": 0.8, "convertToFile": 0.5}
 CSV = {"spreadsheetFile": 1.0, "convertToFile": 0.8, "extractFromFile": 0.8}
 DATABASE = {"postgres": 1.0, "mySql": 1.0, "microsoftSql": 0.8, "mongoDb": 0.8, "redis": 0.6, "supabase": 0.6,
-            "snowflake": 0.5, "questDb": 0.5, "timescaleDb": 0.5, "crateDb": 0.5, "sqlite": 0.5}
+            "snowflake": 0.5, "questDb": 0.5, "timescaleDb": 0.5, "crateDb": 0.5}
 CRM = {"hubspot": 1.0, "salesforce": 1.0, "pipedrive": 1.0, "zohoCrm": 0.9, "agileCrm": 0.8, "copper": 0.7,
        "freshworksCrm": 0.8, "keap": 0.7, "hubspotTrigger": 0.8, "pipedriveTrigger": 0.8}
 CHAT = {"slack": 1.0, "telegram": 0.9, "discord": 0.9, "mattermost": 0.7, "microsoftTeams": 0.8,
@@ -33,21 +33,22 @@ SMS = {"twilio": 1.0, "vonage": 0.8, "plivo": 0.7, "messageBird": 0.7, "msg91": 
 PAYMENT = {"stripe": 1.0, "stripeTrigger": 0.9, "payPal": 0.9, "payPalTrigger": 0.8, "chargebee": 0.6,
            "paddle": 0.6, "wise": 0.5}
 NEWSLETTER = {"mailchimp": 1.0, "sendGrid": 0.7, "mailerLite": 0.7, "convertKit": 0.7, "getResponse": 0.6,
-              "activeCampaign": 0.6, "sendy": 0.5, "mailjet": 0.5, "lemlist": 0.5, "brevo": 0.5}
+              "activeCampaign": 0.6, "sendy": 0.5, "mailjet": 0.5, "lemlist": 0.5}
 TASKS = {"todoist": 0.8, "asana": 0.8, "trello": 0.8, "clickUp": 0.8, "notion": 0.6, "jira": 0.6,
          "mondayCom": 0.6, "googleTasks": 0.8, "microsoftToDo": 0.7, "wekan": 0.5}
 TICKETS = {"jira": 1.0, "zendesk": 0.9, "freshdesk": 0.9, "helpScout": 0.7, "zammad": 0.7, "serviceNow": 0.7,
            "linear": 0.7, "github": 0.6, "gitlab": 0.5}
-FORMS = {"formTrigger": 1.0, "typeformTrigger": 0.9, "googleForms": 0.5, "jotFormTrigger": 0.8,
+FORMS = {"formTrigger": 1.0, "typeformTrigger": 0.9, "jotFormTrigger": 0.8,
          "wufooTrigger": 0.7, "formstackTrigger": 0.7, "surveyMonkeyTrigger": 0.7, "koBoToolbox": 0.5, "form": 0.8}
 CALENDAR = {"googleCalendar": 1.0, "googleCalendarTrigger": 0.9, "microsoftOutlook": 0.5, "calendlyTrigger": 0.7,
             "iCal": 0.6, "calTrigger": 0.6}
 STORAGE = {"googleDrive": 1.0, "dropbox": 0.9, "box": 0.8, "microsoftOneDrive": 0.8, "nextCloud": 0.7,
            "awsS3": 0.8, "s3": 0.7, "ftp": 0.6}
-VIDEO = {"youTube": 1.0, "vimeo": 0.5}
-TRANSLATE = {"deepL": 1.0, "googleTranslate": 1.0, "awsTranslate": 0.8, "lingvaNex": 0.7}
-SOCIAL = {"twitter": 1.0, "linkedIn": 0.9, "facebookGraphApi": 0.8, "reddit": 0.7, "mastodon": 0.5}
-TRANSCRIBE = {"openAi": 1.0, "awsTranscribe": 0.9, "assemblyAi": 0.7}
+VIDEO = {"youTube": 1.0}
+TRANSLATE = {"deepL": 1.0, "googleTranslate": 1.0, "lingvaNex": 0.7}
+SOCIAL = {"twitter": 1.0, "linkedIn": 0.9, "facebookGraphApi": 0.8, "reddit": 0.7}
+TRANSCRIBE = {"openAi": 1.0, "awsTranscribe": 0.9}
+BACKUP = {"n8n": 0.7, "github": 0.5, "googleDrive": 0.5, "git": 0.5, "dropbox": 0.5, "awsS3": 0.4}
 VECTOR = {"vectorStorePinecone": 1.0, "vectorStoreQdrant": 1.0, "vectorStoreSupabase": 1.0,
           "vectorStoreInMemory": 0.8, "embeddingsOpenAi": 0.9, "vectorStorePGVector": 0.8}
 
@@ -126,8 +127,7 @@ SYNONYMS: dict[str, dict[str, float]] = {
     "repository": {"github": 1.0, "gitlab": 0.8, "git": 0.8, "bitbucketTrigger": 0.6},
     "repo": {"github": 1.0, "gitlab": 0.8, "git": 0.8}, "commit": {"github": 0.8, "git": 1.0, "gitlab": 0.6},
     "release": {"github": 0.8, "githubTrigger": 0.8},
-    "back up": {"n8n": 0.5, "github": 0.5, "googleDrive": 0.5, "git": 0.4, "dropbox": 0.4},
-    "backup": {"n8n": 0.5, "github": 0.5, "googleDrive": 0.5, "git": 0.4, "dropbox": 0.4},
+    "back up": BACKUP, "backup": BACKUP,
     "calendar": CALENDAR, "meeting": {**CALENDAR, "zoom": 0.8}, "appointment": CALENDAR, "event": CALENDAR,
     "booking": {"calendlyTrigger": 1.0, "calTrigger": 0.9, "acuitySchedulingTrigger": 0.8},
     "storage": STORAGE, "cloud storage": STORAGE, "upload": {**STORAGE, "httpRequest": 0.4}, "folder": STORAGE,
@@ -136,7 +136,7 @@ SYNONYMS: dict[str, dict[str, float]] = {
     "shop": {"shopify": 1.0, "wooCommerce": 0.9}, "online store": {"shopify": 1.0, "wooCommerce": 0.9},
     "order": {"shopify": 1.0, "shopifyTrigger": 0.9, "wooCommerce": 0.9, "wooCommerceTrigger": 0.9},
     "ecommerce": {"shopify": 1.0, "wooCommerce": 1.0}, "product": {"shopify": 0.6, "wooCommerce": 0.6},
-    "note": {"notion": 0.8, "evernote": 0.6}, "wiki": {"notion": 0.8, "confluence": 0.6},
+    "note": {"notion": 0.8}, "wiki": {"notion": 0.8},
     "document": {"googleDocs": 0.8, "notion": 0.5}, "doc": {"googleDocs": 0.8},
     "deduplicate": {"removeDuplicates": 1.0}, "duplicate": {"removeDuplicates": 1.0},
     "merge": {"merge": 1.0}, "combine": {"merge": 0.8}, "filter": {"filter": 1.0, "if": 0.7},
@@ -154,14 +154,14 @@ SYNONYMS: dict[str, dict[str, float]] = {
     "shorten": {"bitly": 1.0, "yourls": 0.8}, "short link": {"bitly": 1.0, "yourls": 0.8},
     "url shortener": {"bitly": 1.0, "yourls": 0.8}, "link": {"bitly": 0.5},
     "enrich": {"clearbit": 1.0, "hunter": 0.8, "uplead": 0.6, "dropcontact": 0.6},
-    "verify email": {"hunter": 0.8, "mailcheck": 0.8}, "geocode": {"googleMaps": 0.5},
+    "verify email": {"hunter": 0.8, "mailcheck": 0.8},
     "stock": {"marketstack": 0.8}, "crypto price": {"coinGecko": 1.0}, "bitcoin": {"coinGecko": 1.0},
     "cryptocurrency": {"coinGecko": 1.0}, "spotify": {"spotify": 1.0}, "music": {"spotify": 1.0},
-    "voice": {"elevenLabs": 0.6, "twilio": 0.5, "openAi": 0.5}, "audio": {"openAi": 0.6},
+    "voice": {"twilio": 0.5, "openAi": 0.5}, "audio": {"openAi": 0.6},
     "sentiment": {"googleCloudNaturalLanguage": 0.8, "awsComprehend": 0.8, "sentimentAnalysis": 1.0,
                   "openAi": 0.5},
-    "ocr": {"mindee": 0.8, "awsTextract": 0.8, "googleCloudVision": 0.5, "openAi": 0.4},
-    "receipt": {"mindee": 1.0}, "time tracking": {"clockify": 1.0, "toggl": 0.9, "harvest": 0.8},
+    "ocr": {"mindee": 0.8, "awsTextract": 0.8, "openAi": 0.4},
+    "receipt": {"mindee": 1.0}, "time tracking": {"clockify": 1.0, "togglTrigger": 0.9, "harvest": 0.8},
     "security": {"theHive": 0.6, "misp": 0.5, "cortex": 0.5},
 }
 
@@ -174,9 +174,22 @@ SOFT = frozenset(
         "google doc", "gdrive", "outlook", "teams", "onedrive", "s3", "lambda", "sqs", "ses", "monday",
         "hub spot", "click up", "whats app", "mysql", "postgresql", "postgre", "mongo", "mongodb", "sql server",
         "mssql", "linkedin", "facebook", "instagram", "youtube", "paypal", "woocommerce", "home assistant",
-        "nasa", "openweather", "wordpress", "spotify", "imap", "smtp", "rss", "rss feed",
+        "nasa", "openweather", "wordpress", "spotify", "imap", "smtp", "rss", "rss feed", "html", "webhook", "web hook", "xml", "ftp", "sftp", "pdf", "markdown",
     }
 )
 
+#: Core nodes named by a technical term: naming one asks for that node.
+TECHNICAL = frozenset({"xml", "html", "html extract", "ftp", "ssh", "git", "rss", "rss feed", "graphql", "markdown",
+                       "jwt", "totp", "webhook", "mqtt", "kafka", "amqp", "rabbitmq", "ical", "icalendar", "pdf",
+                       "read pdf", "compression", "edit image", "http request", "execute command"})
+
 #: English words that are also product names: as a single word they only rank up.
-COMMON_WORDS = frozenset(["box", "medium", "ghost", "signal", "matrix", "orbit", "flow", "drift", "twist", "wise", "line", "harvest", "bubble", "copper", "form", "mail", "gong", "hunter", "raindrop", "cortex", "code", "wait", "set", "merge", "filter", "function", "start", "sort", "limit", "switch", "schedule", "interval", "cron", "crypto", "compression", "markdown", "html", "xml", "webhook", "rename", "summarize", "execute", "respond", "split", "aggregate", "edit", "move", "read", "write", "date", "time", "item", "list", "email", "ftp", "ssh", "git", "http", "graphql", "rss", "table", "data", "file", "files", "send", "chat", "search", "image", "question", "answer", "text", "model", "memory", "calculator", "think", "simulate", "store", "note", "notes", "order", "stop", "error", "manual", "convert", "extract", "tool", "tools", "agent", "chain", "vector", "embeddings", "think", "workflow", "execution", "trigger"])
+_COMMON = """
+agent aggregate answer box bubble calculator chain chat code compression convert copper cortex cron crypto
+data date drift edit email embeddings error execute execution extract file files filter flow form ftp function
+ghost git gong graphql harvest html http hunter image interval item limit line list mail manual markdown
+matrix medium memory merge model move note notes orbit order question raindrop read rename respond rss
+schedule search send set signal simulate sort split ssh start stop store summarize switch table text think
+time tool tools trigger twist vector wait webhook wise workflow write xml
+"""
+COMMON_WORDS = frozenset(_COMMON.split())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from automatelanka.search.synonyms import COMMON_WORDS, SOFT, SYNONYMS
+from automatelanka.search.synonyms import COMMON_WORDS, SOFT, SYNONYMS, TECHNICAL
 from automatelanka.search.text import split_camel, stem, words
 
 NODES_FILE = Path(__file__).with_name("nodes.json")
@@ -97,8 +97,8 @@ def phrases() -> dict[tuple[str, ...], Entry]:
             key = phrase_key(name)
             if len(key) == 1 and len(key[0]) < 3:
                 continue  # "x", "if": too short to mean a product on their own
-            single_common = len(key) == 1 and (key[0] in COMMON_WORDS or len(key[0]) < 3)
-            add(key, members, not core and not single_common)
+            single_common = len(key) == 1 and key[0] in COMMON_WORDS
+            add(key, members, (not core or " ".join(key) in TECHNICAL) and not single_common)
             first_words.setdefault(key[0], set()).add(family(t))
         if is_trigger:
             add(phrase_key(meta["name"]), {t: 1.0}, not core)
@@ -112,6 +112,8 @@ def phrases() -> dict[tuple[str, ...], Entry]:
         key = (word,)
         if len(fams) == 1 and key not in table and word not in COMMON_WORDS and len(word) > 3:
             (fam,) = fams
+            if not fam.lower().startswith(word):
+                continue  # "JSON Input Loader" is documentJsonInputLoader: "json" is not its name
             add(key, {m: (1.0 if m == fam else 0.85) for m in families[fam] if not m.endswith("Tool")}, True)
     return {k: Entry(v, k in strong) for k, v in table.items() if v}
 

@@ -13,20 +13,23 @@ by how well their nodes cover all concepts, plus BM25 over names, descriptions a
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from automatelanka.search import document, vocab
 from automatelanka.search.index import Filters, Index, Match, for_connection
 from automatelanka.search.query import ParsedQuery, parse
 from automatelanka.search.text import STOP_WORDS, words
+from automatelanka.store.db import read_only
 from automatelanka.store.schema import runs, workflows
 
 MAX_LIMIT = 200
 POOL = 100  # candidates re-ranked per query (at least twice the page)
+FACET_POOL = 1000  # matches facets are counted over
 MAX_SOFT_TYPES = 5  # node types per capability word sent to the index
 RESULT_COLUMNS = [workflows.c[n] for n in (
     "id", "workspace_id", "name", "filename", "description", "active", "public", "tags", "nodes_count",
@@ -61,6 +64,31 @@ def prepare(engine: Engine) -> None:
     with engine.begin() as conn:
         _index(conn)
     _ensured.add(_engine_key(engine))
+
+
+_checked: dict[tuple[tuple[int, str], uuid.UUID], float] = {}
+FRESH_S = 2.0
+
+
+def refresh(engine: Engine, workspace_id: uuid.UUID, *, max_age: float = FRESH_S) -> None:
+    """Make sure the index has the workspace's latest workflows, even ones saved without the hooks.
+
+    Compares the workflow count and newest ``updated_at`` with the index (two index-only queries),
+    at most every ``max_age`` seconds per workspace, and syncs the workspace when they differ.
+    """
+    prepare(engine)
+    key = (_engine_key(engine), workspace_id)
+    now = time.monotonic()
+    if now - _checked.get(key, -1e9) < max_age:
+        return
+    with read_only(engine.connect()) as conn:
+        have = conn.execute(select(func.count(), func.max(workflows.c.updated_at))
+                            .where(workflows.c.workspace_id == workspace_id)).one()
+        indexed = for_connection(conn).summary(workspace_id)
+    if have[0] != indexed[0] or (str(have[1]) != str(indexed[1]) and have[1] != indexed[1]):
+        with engine.begin() as conn:
+            sync(conn, workspace_id)
+    _checked[key] = now
 
 
 def index_workflow(conn: Connection, row: dict[str, Any]) -> None:
@@ -227,7 +255,7 @@ def _ranked(idx: Index, workspace_id: uuid.UUID, parsed: ParsedQuery, *, include
     if len(matches) < want and len(groups) > 0:
         # Fewer than asked: add workflows that use some of the named products, ranked below.
         seen = {m.rowid for m in matches}
-        loose = [t for g in groups for t in g]
+        loose = [t for g in groups for t in g] + [o for o in optional if o.startswith("types:")]
         extra = [m for m in idx.match(workspace_id, [loose], optional, include_public=include_public,
                                       filters=filters, limit=2 * want + 20) if m.rowid not in seen]
         total += len(extra)
@@ -302,7 +330,7 @@ def search_workflows(conn: Connection, workspace_id: uuid.UUID, query: str, *, l
     if parsed.empty:
         return _browse(conn, idx, workspace_id, query or "", limit, offset, index_filters, include_public, facets)
     ranked, total = _ranked(idx, workspace_id, parsed, include_public=include_public, filters=index_filters,
-                            want=limit + offset)
+                            want=max(limit + offset, FACET_POOL if facets else 0))
     results = _page(conn, idx, workspace_id, ranked[offset : offset + limit], include_public)
     return SearchResults(query or "", total, results, understood(parsed),
                          _facets([m for _, m in ranked]) if facets else None)
@@ -310,7 +338,8 @@ def search_workflows(conn: Connection, workspace_id: uuid.UUID, query: str, *, l
 
 def _browse(conn: Connection, idx: Index, workspace_id: uuid.UUID, query: str, limit: int, offset: int,
             filters: Filters, include_public: bool, facets: bool) -> SearchResults:
-    matches = idx.match(workspace_id, [], [], include_public=include_public, filters=filters, limit=offset + limit)
+    matches = idx.match(workspace_id, [], [], include_public=include_public, filters=filters,
+                        limit=max(offset + limit, FACET_POOL if facets else 0))
     results = _page(conn, idx, workspace_id, [(0.0, m) for m in matches[offset : offset + limit]], include_public)
     total = idx.count(workspace_id, [], [], include_public=include_public, filters=filters)
     return SearchResults(query, total, results, {"integrations": [], "terms": []},
@@ -388,27 +417,33 @@ def similar(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *
 
 def suggestions(conn: Connection, workspace_id: uuid.UUID, prefix: str, *, limit: int = 10,
                 include_public: bool = False) -> list[dict[str, str]]:
-    """Completions for ``prefix``: integration names first, then workflow names."""
+    """Completions for ``prefix``: integrations the workspace uses, its workflow names, then other
+    products n8n knows."""
     limit = max(1, min(int(limit), 50))
-    raw = (prefix or "").strip()
-    if not raw:
+    raw = " ".join((prefix or "").split())
+    last = (words(raw) or [""])[-1]
+    if not last:
         return []
-    last = words(raw)[-1] if words(raw) else ""
+    used: dict[str, int] = {}
+    names: list[str] = []
+    for column, value in _index(conn).prefix_terms(workspace_id, last, include_public=include_public, limit=200):
+        if column == "title":
+            names.append(value)
+            continue
+        for name in value.split(", "):
+            if any(w.startswith(last) for w in words(name)):
+                used[name] = used.get(name, 0) + 1
     out: dict[str, str] = {}
-    # products the vocabulary knows, then those used in the workspace
-    if last:
-        for name in sorted({vocab.display_name(vocab.family(t)) for t in vocab.nodes()}):
-            if any(w.startswith(last) for w in words(name)) and len(out) < limit:
-                out.setdefault(name, "integration")
-    for column, value in _index(conn).prefix_terms(workspace_id, raw, include_public=include_public, limit=limit):
-        if column == "name":
-            out.setdefault(value, "workflow")
-        elif len(out) < limit:
-            for name in value.split("  ") if "  " in value else [value]:
-                out.setdefault(name, "integration")
-    ranked = sorted(out.items(), key=lambda p: (p[1] != "integration", not p[0].lower().startswith(raw.lower()),
-                                                len(p[0])))
-    return [{"text": text, "kind": kind} for text, kind in ranked[:limit]]
+    for name in sorted(used, key=lambda n: (-used[n], n)):
+        out.setdefault(name, "integration")
+    for name in sorted(set(names), key=lambda n: (not n.lower().startswith(raw.lower()), len(n), n)):
+        out.setdefault(name, "workflow")
+    for name in sorted({vocab.display_name(vocab.family(t)) for t in vocab.nodes() if vocab.family(t) in vocab.nodes()}):
+        if len(out) >= limit * 2:
+            break
+        if any(w.startswith(last) for w in words(name)):
+            out.setdefault(name, "integration")
+    return [{"text": text, "kind": kind} for text, kind in list(out.items())[:limit]]
 
 
 def recommend(conn: Connection, workspace_id: uuid.UUID, *, limit: int = 10,

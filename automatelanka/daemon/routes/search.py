@@ -17,8 +17,8 @@ TRIGGERS = Literal["manual", "webhook", "schedule", "other"]
 COMPLEXITY = Literal["simple", "medium", "complex"]
 
 
-def _ready(request: Request) -> Any:
-    service.prepare(engine(request))
+def _ready(request: Request, principal: Principal) -> Any:
+    service.refresh(engine(request), principal.workspace_id, max_age=service.FRESH_S)
     return reading(engine(request))
 
 
@@ -39,7 +39,7 @@ def semantic(
 ) -> dict[str, Any]:
     filters = service.SearchFilters(trigger_type=trigger, integration=integration, complexity=complexity,
                                     active=active, public=public)
-    with service_errors(), _ready(request) as conn:
+    with service_errors(), _ready(request, principal) as conn:
         found = service.search_workflows(conn, principal.workspace_id, q, limit=limit, offset=offset,
                                          filters=filters, include_public=include_public, facets=facets)
     out: dict[str, Any] = {"query": found.query, "total": found.total, "limit": limit, "offset": offset,
@@ -52,7 +52,7 @@ def semantic(
 @router.get("/similar/{workflow_id}", summary="Workflows sharing integrations and structure with this one")
 def similar(workflow_id: uuid.UUID, request: Request, principal: Principal = Depends(require("workflow:read")),
             limit: int = Query(10, ge=1, le=50), include_public: bool = False) -> dict[str, Any]:
-    with _ready(request) as conn:
+    with _ready(request, principal) as conn:
         try:
             results = service.similar(conn, principal.workspace_id, workflow_id, limit=limit,
                                       include_public=include_public)
@@ -65,7 +65,7 @@ def similar(workflow_id: uuid.UUID, request: Request, principal: Principal = Dep
 def suggestions(request: Request, principal: Principal = Depends(require("workflow:read")),
                 prefix: str = Query(..., min_length=1, max_length=100), limit: int = Query(10, ge=1, le=50),
                 include_public: bool = False) -> dict[str, Any]:
-    with _ready(request) as conn:
+    with _ready(request, principal) as conn:
         items = service.suggestions(conn, principal.workspace_id, prefix, limit=limit, include_public=include_public)
     return {"prefix": prefix, "suggestions": items}
 
@@ -73,6 +73,6 @@ def suggestions(request: Request, principal: Principal = Depends(require("workfl
 @router.get("/recommend", summary="Workflows like the ones this workspace runs and edits")
 def recommend(request: Request, principal: Principal = Depends(require("workflow:read")),
               limit: int = Query(10, ge=1, le=50), include_public: bool = True) -> dict[str, Any]:
-    with _ready(request) as conn:
+    with _ready(request, principal) as conn:
         results = service.recommend(conn, principal.workspace_id, limit=limit, include_public=include_public)
     return {"results": results}
