@@ -313,6 +313,8 @@ def api_error(response: httpx.Response, item_index: int = 0) -> NodeApiError:
         description = detail.get("message") or detail.get("error") or detail.get("error_description")
         if isinstance(description, dict):
             description = description.get("message") or description
+        if not description:
+            description = find_error_message(detail)
     else:
         description = detail
     reason = {"message": f"{status} - {_json_text(response.text)}", "name": "AxiosError",
@@ -321,6 +323,41 @@ def api_error(response: httpx.Response, item_index: int = 0) -> NodeApiError:
         reason["message"] = "Try spacing your requests out using the batching settings under 'Options'"
     return NodeApiError(message, description=str(description) if description else None, item_index=item_index,
                         http_code=str(status), context={"errorResponse": detail, "reason": reason})
+
+
+_MESSAGE_KEYS = ("cause", "error", "message", "Message", "msg", "messages", "description", "reason", "detail",
+                 "details", "errors", "errorMessage", "errorMessages", "ErrorMessage", "error_message",
+                 "_error_message", "errorDescription", "error_description", "error_summary", "error_info",
+                 "title", "text", "field", "err", "type")
+_NESTED_KEYS = ("Error", "error", "err", "response", "body", "data")
+
+
+def find_error_message(body: Any, nested: bool = True) -> str | None:
+    """The error text n8n's NodeApiError finds in an API error body (its key precedence)."""
+    if not isinstance(body, dict):
+        return None
+    for key in _MESSAGE_KEYS:
+        value = body.get(key)
+        if not value:
+            continue
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, list):
+            parts = [str(v) if isinstance(v, str | int | float) else find_error_message(v, False) for v in value]
+            found = [p for p in parts if p is not None]
+            return " | ".join(found) if found else None
+        if isinstance(value, dict):
+            inner = find_error_message(value, False)
+            if inner:
+                return inner
+    if nested:
+        for key in _NESTED_KEYS:
+            inner = find_error_message(body.get(key), True) if isinstance(body.get(key), dict) else None
+            if inner:
+                return inner
+    return None
 
 
 def _json_text(text: str) -> str:
