@@ -74,7 +74,9 @@ def shared_context(tz: str) -> quickjs.Context:
 
 
 def run(ctx: quickjs.Context, code: str, swallow: bool = True) -> object:
-    return json.loads(ctx.eval(f"__t_run(function () {{ return ({code}); }}, {json.dumps(swallow)})"))
+    """Evaluate ``code`` as n8n evaluates an expression chunk (extension calls rewritten)."""
+    rewritten = ctx.eval(f"__al_rewriteExtensions({json.dumps(code)})")
+    return json.loads(ctx.eval(f"__t_run(function () {{ return ({rewritten}\n); }}, {json.dumps(swallow)})"))
 
 
 def _id(case: dict, key: str) -> str:
@@ -143,9 +145,9 @@ def test_set_zone_changes_default_zone() -> None:
 
 def test_extension_errors_are_named_for_the_evaluator() -> None:
     ctx = shared_context("UTC")
-    assert ctx.eval("try { 'x'.toNumber() } catch (e) { e.name + ': ' + e.message }") == (
-        "ExpressionExtensionError: cannot convert to number"
-    )
+    assert run(ctx, "'x'.toNumber()", swallow=False) == {
+        "$error": "ExpressionExtensionError", "message": "cannot convert to number"
+    }
     assert ctx.eval("try { __al_extend(undefined, 'first', []) } catch (e) { e.description }") == (
         "To ignore this error, add a ? to the variable before this function, e.g. my_var?.first"
     )
@@ -199,6 +201,30 @@ def test_loader_builds_a_working_context() -> None:
     registered: set[str] = set()
     ctx.eval(loader.zone_setup_js("America/New_York", code, registered))
     assert registered == {"America/New_York", "Europe/Berlin"}
-    assert ctx.eval(code) == "2024-07-01T14:00:00.000+02:00e"
+    assert ctx.eval(ctx.eval(f"__al_rewriteExtensions({json.dumps(code)})")) == "2024-07-01T14:00:00.000+02:00e"
     assert ctx.eval("DateTime.fromISO('2024-01-15').toISO()") == "2024-01-15T00:00:00.000-05:00"
     assert ctx.eval("typeof window") == "undefined"
+
+
+REWRITE = json.loads((Path(__file__).parent / "jslib_golden" / "rewrite_golden.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("expr", list(REWRITE), ids=[e[:60] for e in REWRITE])
+def test_extension_call_rewrite_matches_n8n(expr: str) -> None:
+    """`x.fn(a)` becomes `__al_extend(x, "fn", [a])` where n8n rewrites it (make_rewrite.js records n8n)."""
+    ctx = shared_context("UTC")
+    code = ctx.eval(f"__al_rewriteExtensions({json.dumps(expr)})")
+    got = ctx.eval(
+        f"(function () {{ try {{ var r = ({code}\n); return JSON.stringify(r === undefined ? '$undefined' : r); }}"
+        " catch (e) { return JSON.stringify('ERR ' + e.message); } })()"
+    )
+    assert json.loads(got) == REWRITE[expr]
+
+
+def test_no_prototype_carries_extension_methods() -> None:
+    """As in n8n's Code node: extensions exist only through the rewrite of expression code."""
+    ctx = new_context("UTC")
+    assert ctx.eval(
+        "[typeof 'a'.toTitleCase, typeof [1].sum, typeof (1).format, typeof true.toInt, typeof ({}).isEmpty,"
+        " typeof DateTime.now().isInLast, typeof (false).length].join()"
+    ) == ",".join(["undefined"] * 7)

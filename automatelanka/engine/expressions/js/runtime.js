@@ -560,8 +560,9 @@ var __al = (function () {
   }
 
   const compiled = new Map();
+  const rewriteExtensions = typeof G.__al_rewriteExtensions === 'function' ? G.__al_rewriteExtensions : (c) => c;
   function compileChunk(code) {
-    code = rewriteIf(code);
+    code = rewriteExtensions(rewriteIf(code));
     if (code.trimStart()[0] === '{') code = `(${code})`;
     let factory;
     try {

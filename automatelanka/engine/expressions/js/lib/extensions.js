@@ -5,8 +5,8 @@
  *   __al_extend(value, name, argsArray)  n8n's extend(): type dispatch, native
  *                                        fallback, generic isEmpty, its errors
  *   __al_extendOptional(value, name)     n8n's extendOptional() (for `?.`)
- * and non-enumerable prototype methods that call __al_extend, so that plain JS
- * such as `"a b".toTitleCase()` works without rewriting the expression. */
+ * Expressions reach them through rewrite.js, which turns `x.fn(a)` into
+ * `__al_extend(x, "fn", [a])` as n8n does; no prototype is extended. */
 (function (g) {
   "use strict";
   var L = g.luxon;
@@ -782,48 +782,8 @@
     return Object.keys(names);
   })();
 
-  // ---------------------------------------------------- prototype methods
-  function dispatcher(name) {
-    var f = function () { return extend(this, name, Array.prototype.slice.call(arguments)); };
-    Object.defineProperty(f, "name", { value: name });
-    f[MARK] = true;
-    return f;
-  }
-  function findDescriptor(obj, name) {
-    for (var o = obj; o; o = Object.getPrototypeOf(o)) {
-      var d = Object.getOwnPropertyDescriptor(o, name);
-      if (d) return d;
-    }
-    return undefined;
-  }
-  // Define `name` on `proto` unless a native member of that name should win (as
-  // in n8n, where a type's own extension beats a native method, and a native
-  // method beats an extension of another type).
-  function install(proto, names, table) {
-    names.forEach(function (name) {
-      var d = findDescriptor(proto, name);
-      if (d) {
-        if (isOurs(d.value)) return;
-        if (!d.configurable && hasOwn(proto, name)) return; // e.g. String length: needs __al_extend
-        if (!table || !hasOwn(table, name)) return; // a native of another type's name wins
-        if (proto === DateTime.prototype && typeof d.value === "function") nativeDT[name] = d.value;
-      }
-      Object.defineProperty(proto, name, { value: dispatcher(name), writable: true, configurable: true, enumerable: false });
-    });
-  }
+  // No prototype gets extension methods: n8n reaches them only through the
+  // rewrite of calls to extend() (rewrite.js), and Code nodes do not have them.
   nativeDT.plus = DateTime.prototype.plus;
   nativeDT.minus = DateTime.prototype.minus;
-  // Each prototype gets only the names n8n can resolve for that type (plus the
-  // generic isEmpty/isNotEmpty), so reading e.g. `false.length` or `[].format`
-  // stays undefined. Strings also get the date names, for the ISO-string quirk.
-  // Calls on the wrong type or on null need __al_extend for n8n's exact errors.
-  var generic = Object.keys(GENERIC);
-  var names = function (table) { return Object.keys(table).concat(generic); };
-  install(DateTime.prototype, names(D), D);
-  install(Date.prototype, names(D), D);
-  install(Array.prototype, names(A), A);
-  install(String.prototype, names(S).concat(Object.keys(D)), S);
-  install(Number.prototype, names(N), N);
-  install(Boolean.prototype, names(B), B);
-  install(Object.prototype, names(O), O);
 })(globalThis);
