@@ -8,12 +8,17 @@ from urllib.parse import unquote
 
 import pytest
 from fakes import FakeServer, Request
-from fakes import fake_server as _fake_server  # noqa: F401  (the fixture)
 from gdb_harness import creds, error_of, flow, output, run
 
 from automatelanka.engine.state import Services
 
 TOKEN = "ya29.sheets"
+
+
+@pytest.fixture
+def fake_server():
+    with FakeServer() as server:
+        yield server
 DOC = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 
 
