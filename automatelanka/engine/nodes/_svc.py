@@ -38,10 +38,11 @@ def json_array(data: Any) -> list[dict[str, Any]]:
 
 def per_item(ctx: NodeContext, operation: Callable[[int, dict[str, Any]], Result], *,
              error_text: Callable[[NodeError], str] | None = None,
-             items: Items | None = None) -> list[dict[str, Any]]:
+             items: Items | None = None, pair_errors: bool = True) -> list[dict[str, Any]]:
     """Run ``operation(i, item)`` for each input item; collect paired result items.
 
-    ``error_text`` picks the text of a continue-on-fail error item (default: the message).
+    ``error_text`` picks the text of a continue-on-fail error item (default: the message);
+    ``pair_errors=False`` leaves that item without ``pairedItem`` (as nodes that push ``{json}``).
     """
     out: list[dict[str, Any]] = []
     source = ctx.input(0) if items is None else items
@@ -51,7 +52,10 @@ def per_item(ctx: NodeContext, operation: Callable[[int, dict[str, Any]], Result
         except NodeError as exc:
             if ctx.continue_on_fail:
                 text = error_text(exc) if error_text else exc.message
-                out.append({"json": {"error": text}, "pairedItem": {"item": i}})
+                error_item: dict[str, Any] = {"json": {"error": text}}
+                if pair_errors:
+                    error_item["pairedItem"] = {"item": i}
+                out.append(error_item)
                 continue
             if exc.item_index is None:
                 exc.item_index = i
