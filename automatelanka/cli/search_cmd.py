@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 
 def search(
-    query: str = typer.Argument(..., help="Keywords or a sentence, e.g. 'email me new rss items'."),
+    query: str = typer.Argument("", help="Keywords or a sentence, e.g. 'email me new rss items'."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=200, help="How many results."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as a JSON list."),
     server: str = typer.Option(None, "--server", help="Daemon URL (default: AL_SERVER, else settings host:port)."),
@@ -27,6 +27,7 @@ def search(
     include_public: bool = typer.Option(False, "--public", help="Also search public workflows of others."),
     local: bool = typer.Option(False, "--local", help="Search the local database without asking the daemon."),
     explain: bool = typer.Option(False, "--explain", help="Also show how the query was understood."),
+    reindex: bool = typer.Option(False, "--reindex", help="Rebuild the local database's search index and exit."),
 ) -> None:
     """Search workflows by keywords or a whole sentence.
 
@@ -36,6 +37,12 @@ def search(
 
     Example: al search 'send a slack message when a google sheet is updated' --limit 5
     """
+    if reindex:
+        from automatelanka.services.search import rebuild
+
+        counts = _with_local_engine(rebuild)
+        typer.echo(f"search index rebuilt: {counts['indexed']} workflows")
+        return
     found = None if local else _remote(server, query, limit, workspace, include_public)
     if found is None:
         found = _local(query, limit, workspace, include_public)
@@ -97,9 +104,9 @@ def _server_url(server: str | None) -> str:
     return f"http://{host}:{settings.port}"
 
 
-def _local(query: str, limit: int, workspace: str | None, include_public: bool) -> dict[str, Any]:
+def _with_local_engine(work: Any) -> Any:
+    """Run ``work(engine)`` on the local database (from settings), with clear errors."""
     from automatelanka.config import ConfigError, load_settings
-    from automatelanka.services import search as service
     from automatelanka.store import migrate
     from automatelanka.store.db import DatabaseURLError, create_engine_for
 
@@ -111,13 +118,22 @@ def _local(query: str, limit: int, workspace: str | None, include_public: bool) 
     except (ConfigError, DatabaseURLError, migrate.MigrationError) as exc:
         raise fail(str(exc), USAGE) from None
     try:
+        return work(engine)
+    finally:
+        engine.dispose()
+
+
+def _local(query: str, limit: int, workspace: str | None, include_public: bool) -> dict[str, Any]:
+    from automatelanka.services import search as service
+
+    def work(engine: Any) -> dict[str, Any]:
         with engine.begin() as conn:
             ws = _workspace(conn, workspace)
             service.sync(conn, ws)
             found = service.search_workflows(conn, ws, query, limit=limit, include_public=include_public)
-    finally:
-        engine.dispose()
-    return {"results": found.results, "total": found.total, "understood": found.understood}
+        return {"results": found.results, "total": found.total, "understood": found.understood}
+
+    return _with_local_engine(work)
 
 
 def _workspace(conn: Any, wanted: str | None) -> Any:

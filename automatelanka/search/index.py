@@ -89,9 +89,15 @@ class Index:
     def upsert(self, workflow_id: uuid.UUID, workspace_id: uuid.UUID, doc: Document, meta: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def drop(self) -> None:
+        raise NotImplementedError
+
+    def optimize(self) -> None:
+        raise NotImplementedError
+
     def delete(self, workflow_ids: list[uuid.UUID]) -> None:
         for wid in workflow_ids:
-            self.conn.execute(text(f"DELETE FROM {TABLE} WHERE workflow_id = :id"), {"id": self._id(wid)})
+            self.conn.execute(text(f"DELETE FROM {TABLE} WHERE workflow_id = :id"), {"id": self.raw_id(wid)})
 
     def indexed(self, workspace_id: uuid.UUID | None) -> dict[uuid.UUID, Any]:
         """workflow id -> updated_at of every indexed document (of one workspace, or all)."""
@@ -99,13 +105,20 @@ class Index:
         params: dict[str, Any] = {}
         if workspace_id is not None:
             sql += " WHERE workspace_id = :ws"
-            params["ws"] = self._id(workspace_id)
-        return {self._uuid(r[0]): r[1] for r in self.conn.execute(text(sql), params)}
+            params["ws"] = self.raw_id(workspace_id)
+        return {self.uuid_of(r[0]): r[1] for r in self.conn.execute(text(sql), params)}
+
+    def owners(self, raw_ids: list[Any]) -> dict[Any, Any]:
+        """Workflow id -> workspace id, as stored, for those of ``raw_ids`` still in the workflows table."""
+        if not raw_ids:
+            return {}
+        sql = f"SELECT id, workspace_id FROM workflows WHERE id IN ({', '.join(f':i{n}' for n in range(len(raw_ids)))})"
+        return dict(self.conn.execute(text(sql), {f"i{n}": r for n, r in enumerate(raw_ids)}).all())
 
     def summary(self, workspace_id: uuid.UUID) -> tuple[int, Any]:
         """(document count, newest updated_at) of the workspace's documents."""
         row = self.conn.execute(text(f"SELECT count(*), max(updated_at) FROM {TABLE} WHERE workspace_id = :ws"),
-                                {"ws": self._id(workspace_id)}).one()
+                                {"ws": self.raw_id(workspace_id)}).one()
         return int(row[0]), row[1]
 
     def fetch(self, rowids: list[Any]) -> dict[Any, dict[str, Any]]:
@@ -148,7 +161,7 @@ class Index:
 
     # -- helpers
     def _scope_sql(self, workspace_id: uuid.UUID, include_public: bool) -> tuple[str, dict[str, Any]]:
-        params: dict[str, Any] = {"ws": self._id(workspace_id)}
+        params: dict[str, Any] = {"ws": self.raw_id(workspace_id)}
         if include_public:
             return f"(d.workspace_id = :ws OR d.public = {self._true})", params
         return "d.workspace_id = :ws", params
@@ -172,10 +185,10 @@ class Index:
 
     _true, _false = "1", "0"
 
-    def _id(self, value: uuid.UUID) -> Any:
+    def raw_id(self, value: uuid.UUID) -> Any:
         return value.hex
 
-    def _uuid(self, value: Any) -> uuid.UUID:
+    def uuid_of(self, value: Any) -> uuid.UUID:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
     def _row(self, r: Any) -> Match:
@@ -232,9 +245,18 @@ class SQLiteIndex(Index):
         for sql in (f"DROP TABLE IF EXISTS [{FTS}]", f"DROP TABLE IF EXISTS [{TABLE}]"):
             self.conn.exec_driver_sql(sql)
 
+    def optimize(self) -> None:
+        """Merge the FTS5 b-trees (sqlite-utils' ``optimize``); run outside a transaction."""
+        import sqlite_utils
+
+        db = sqlite_utils.Database(self.conn.connection.driver_connection)
+        table = db.table(TABLE)
+        if table.detect_fts() == FTS:
+            table.optimize()
+
     def upsert(self, workflow_id, workspace_id, doc, meta) -> None:
         values = _upsert_values(workflow_id, workspace_id, doc, {**meta, "updated_at": str(meta.get("updated_at"))},
-                                self._id)
+                                self.raw_id)
         names = list(values)
         updates = ", ".join(f"[{n}] = excluded.[{n}]" for n in names if n != "workflow_id")
         self.conn.execute(
@@ -319,11 +341,14 @@ class PostgresIndex(Index):
     def drop(self) -> None:
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
 
-    def _id(self, value: uuid.UUID) -> Any:
+    def optimize(self) -> None:
+        self.conn.exec_driver_sql(f"ANALYZE {TABLE}")
+
+    def raw_id(self, value: uuid.UUID) -> Any:
         return value
 
     def upsert(self, workflow_id, workspace_id, doc, meta) -> None:
-        values = _upsert_values(workflow_id, workspace_id, doc, meta, self._id)
+        values = _upsert_values(workflow_id, workspace_id, doc, meta, self.raw_id)
         vector = " || ".join(
             f"setweight(to_tsvector('english', :{c}), '{self.CLASSES.get(c, 'D')}')" for c in COLUMNS
         )

@@ -66,6 +66,20 @@ def prepare(engine: Engine) -> None:
     _ensured.add(_engine_key(engine))
 
 
+def rebuild(engine: Engine) -> dict[str, int]:
+    """Drop the index and build it again from every workflow, then optimise it."""
+    with engine.begin() as conn:
+        idx = for_connection(conn)
+        idx.drop()
+        idx.ensure()
+        counts = sync(conn, _idx=idx)
+    with engine.connect() as conn:
+        for_connection(conn).optimize()
+        conn.commit()
+    _ensured.add(_engine_key(engine))
+    return counts
+
+
 _checked: dict[tuple[tuple[int, str], uuid.UUID], float] = {}
 FRESH_S = 2.0
 
@@ -275,17 +289,15 @@ def _page(conn: Connection, idx: Index, workspace_id: uuid.UUID, page: list[tupl
     if not page:
         return []
     docs = idx.fetch([m.rowid for _, m in page])
-    stmt = select(workflows.c.id, workflows.c.workspace_id).where(
-        workflows.c.id.in_([m.workflow_id for _, m in page]))
-    owner = {r.id: r.workspace_id for r in conn.execute(stmt)}
+    owner = idx.owners([m.raw_id for _, m in page])
+    mine = idx.raw_id(workspace_id)
     out = []
     for score, m in page:
         doc = docs.get(m.rowid)
-        if doc is None or m.workflow_id not in owner:
+        ws = owner.get(m.raw_id)
+        if doc is None or ws is None or (ws != mine and not (include_public and doc["public"])):
             continue
-        if owner[m.workflow_id] != workspace_id and not (include_public and doc["public"]):
-            continue
-        out.append(_result(m.workflow_id, owner[m.workflow_id], doc, score))
+        out.append(_result(m.workflow_id, workspace_id if ws == mine else idx.uuid_of(ws), doc, score))
     return out
 
 
