@@ -146,7 +146,7 @@ class GoogleApi:
             oauth_type = "googleSheetsTriggerOAuth2Api"
         return _http.oauth2_request(self.ctx, oauth_type, method, url, item_index=item_index, **kwargs)
 
-    def json(self, method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None,
+    def json(self, method: str, path: str, *, body: Any = None, params: Any = None,
              item_index: int = 0, **kwargs: Any) -> Any:
         """A JSON request (n8n drops an empty body); the parsed answer (``{}`` when empty)."""
         if body is not None and body != {}:
@@ -181,10 +181,13 @@ class GoogleApi:
         return out
 
 
-def _clean(params: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Query parameters as httpx wants them (booleans as JS prints them, no None)."""
+def _clean(params: Any) -> Any:
+    """Query parameters as httpx wants them (booleans as JS prints them, no None); lists of pairs
+    pass unchanged."""
     if not params:
         return None
+    if isinstance(params, list):
+        return params
     out: dict[str, Any] = {}
     for key, value in params.items():
         if value is None:
