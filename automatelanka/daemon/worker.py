@@ -84,6 +84,9 @@ class Worker:
 
 def build(settings: Any, engine: Engine, *, bus: events.EventBus | None = None) -> tuple[execution.Runtime, RunQueue]:
     """The runtime and queue for ``settings`` (shared by the API and the consumer)."""
+    from automatelanka.engine.nodes.base import registry
+
+    registry()  # load every node module now: first use from several threads at once is not safe
     runtime = execution.Runtime(engine=engine, settings=settings, bus=bus or events.bus_for(settings.queue_url))
     queue = RunQueue(settings.queue_url)
     queue.runtime = runtime

@@ -71,6 +71,20 @@ def _params(node: dict[str, Any]) -> dict[str, Any]:
         return dict(node.get("parameters") or {})
 
 
+def _response_code(params: dict[str, Any]) -> int:
+    """v1: ``responseCode``; v2: ``options.responseCode.values.{responseCode, customCode}``."""
+    raw: Any = params.get("responseCode")
+    option = (params.get("options") or {}).get("responseCode")
+    if isinstance(option, dict):
+        values = option.get("values") or {}
+        raw = values.get("customCode") or values.get("responseCode") or raw
+    try:
+        code = int(raw or 200)
+    except (TypeError, ValueError):
+        return 200
+    return code if 100 <= code <= 599 else 200
+
+
 def hooks_of(definition: dict[str, Any]) -> list[Hook]:
     """The enabled Webhook nodes of a workflow."""
     out = []
@@ -86,10 +100,7 @@ def hooks_of(definition: dict[str, Any]) -> list[Hook]:
         path = str(params.get("path") or node.get("webhookId") or "").strip().strip("/")
         if not path:
             continue
-        try:
-            code = int(params.get("responseCode") or 200)
-        except (TypeError, ValueError):
-            code = 200
+        code = _response_code(params)
         out.append(Hook(
             node_name=node["name"], methods=methods, path=path,
             response_mode=str(params.get("responseMode") or "onReceived"), response_code=code,
