@@ -218,22 +218,37 @@ def import_many(conn: Connection, workspace_id: uuid.UUID, items: list[Any], *,
     Identical content already in the workspace (same content hash) is reported ``unchanged``.
     """
     results = []
+    digests = {i: repo.content_hash(item) for i, item in enumerate(items) if isinstance(item, dict)}
+    known = _existing_hashes(conn, workspace_id, set(digests.values()))  # one query for the batch
     for index, item in enumerate(items):
         try:
             if isinstance(item, Exception):  # e.g. an uploaded file that is not JSON
                 raise item
             definition = validate_definition(item)
-            existing = repo.find_by_content_hash(conn, workspace_id, repo.content_hash(definition))
-            if existing:
-                results.append({"index": index, "status": "unchanged", "id": str(existing[0]["id"]), "error": None})
+            existing_id = known.get(digests[index])
+            if existing_id is not None:
+                results.append({"index": index, "status": "unchanged", "id": str(existing_id), "error": None})
                 continue
             with conn.begin_nested():
                 row = create(conn, workspace_id, definition, created_by=created_by)
+            known[digests[index]] = row["id"]  # the same workflow twice in one import: once
             results.append({"index": index, "status": "imported", "id": str(row["id"]), "error": None})
         except Exception as exc:  # one bad item never aborts the rest
             message = str(exc) if isinstance(exc, (ValueError, LookupError)) else f"could not import: {exc}"
             results.append({"index": index, "status": "failed", "id": None, "error": message})
     return results
+
+
+def _existing_hashes(conn: Connection, workspace_id: uuid.UUID, digests: set[str]) -> dict[str, Any]:
+    """content_hash -> id of the workspace's workflows having one of ``digests``."""
+    found: dict[str, Any] = {}
+    wanted = sorted(digests)
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(select(workflows.c.content_hash, workflows.c.id).where(
+            in_workspace(workflows, workspace_id), workflows.c.content_hash.in_(wanted[start:start + 500])))
+        for digest, wf_id in rows:
+            found.setdefault(digest, wf_id)
+    return found
 
 
 def parse_import(raw: bytes | str) -> list[Any]:

@@ -57,18 +57,17 @@ def create_workflow(
         "tags": [], "nodes_count": len(definition.get("nodes") or []), "integrations": [],
         "category": None, "trigger_type": None, "popularity": 0.0, "usage_count": 0, **fields,
     }
-    conn.execute(insert(workflows).values(**values))
+    conn.execute(insert(workflows), values)  # parameters, not .values(): the compiled statement is cached
     _add_version(conn, values, version=1, created_by=created_by, message="created")
     return values
 
 
 def _add_version(conn: Connection, wf: Row, *, version: int, created_by: uuid.UUID | None, message: str) -> None:
     conn.execute(
-        insert(workflow_versions).values(
-            id=new_id(), workspace_id=wf["workspace_id"], workflow_id=wf["id"], version=version,
-            definition=wf["definition"], content_hash=wf["content_hash"], message=message,
-            created_by=created_by, created_at=utcnow(),
-        )
+        insert(workflow_versions),
+        {"id": new_id(), "workspace_id": wf["workspace_id"], "workflow_id": wf["id"], "version": version,
+         "definition": wf["definition"], "content_hash": wf["content_hash"], "message": message,
+         "created_by": created_by, "created_at": utcnow()},
     )
 
 
