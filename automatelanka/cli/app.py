@@ -8,7 +8,23 @@ import sys
 import typer
 
 from automatelanka import __version__
-from automatelanka.cli import config_cmd, db_cmd, run_cmd, search_cmd, up_cmd, worker_cmd
+from automatelanka.cli import (
+    admin_cmd,
+    auth_cmd,
+    billing_cmd,
+    config_cmd,
+    creds_cmd,
+    daemon_cmd,
+    dash_cmd,
+    db_cmd,
+    keys_cmd,
+    run_cmd,
+    runs_cmd,
+    search_cmd,
+    worker_cmd,
+    workflows_cmd,
+    workspaces_cmd,
+)
 
 app = typer.Typer(
     name="al",
@@ -29,24 +45,72 @@ def _version(value: bool) -> None:
 def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
+    server: str = typer.Option(None, "--server", help="Daemon URL (default: AL_SERVER, the last login, "
+                                                      "else the configuration's host:port)."),
+    workspace: str = typer.Option(None, "--workspace", "-w", help="Workspace id or slug (default: "
+                                                                  "AL_WORKSPACE, else 'al workspaces use')."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
 ) -> None:
     """AutomateLanka: run n8n workflows from the command line, faster and lighter.
 
     Example: al run workflow.json --json
     """
+    from automatelanka.cli.client import OPTIONS
+
+    OPTIONS.update(server=server, workspace=workspace, debug=debug)
 
 
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 run_cmd.register(app)
-up_cmd.register(app)
+daemon_cmd.register(app)  # al up [--detach] (wrapping up_cmd.up), al init, al down, al status
 worker_cmd.register(app)
 search_cmd.register(app)
+auth_cmd.register(app)
+dash_cmd.register(app)
+app.add_typer(workspaces_cmd.app, name="workspaces")
+app.add_typer(workflows_cmd.app, name="workflows")
+app.add_typer(runs_cmd.app, name="runs")
+app.add_typer(creds_cmd.app, name="creds")
+app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(billing_cmd.app, name="billing")
+app.add_typer(admin_cmd.app, name="admin")
+
+
+def _defer_markdown() -> None:
+    """For ``--help`` only: Typer's help renderer imports rich.markdown (and markdown-it, ~100 ms)
+    just in case a docstring uses Markdown mode, which ours do not. Stand in a class that imports
+    the real one if it is ever used, so ``al --help`` stays under 300 ms."""
+    import types
+
+    if "rich.markdown" in sys.modules:
+        return
+
+    class Markdown:
+        def __new__(cls, *args: object, **kwargs: object) -> object:
+            del sys.modules["rich.markdown"]
+            import importlib
+
+            return importlib.import_module("rich.markdown").Markdown(*args, **kwargs)
+
+    stub = types.ModuleType("rich.markdown")
+    stub.Markdown = Markdown  # type: ignore[attr-defined]
+    sys.modules["rich.markdown"] = stub
 
 
 def main() -> None:
     """Console-script entry point."""
+    if "--help" in sys.argv or "-h" in sys.argv:
+        _defer_markdown()
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a bug: one line, the traceback only with --debug
+        from automatelanka.cli.client import OPTIONS
+
+        if OPTIONS.get("debug") or "--debug" in sys.argv:
+            raise
+        typer.secho(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True,
+                    fg=typer.colors.RED)
+        sys.exit(1)

@@ -48,18 +48,29 @@ def _dump(data: Any) -> str:
 
 
 def run(
-    file: Path = typer.Argument(..., help="An n8n workflow JSON file (an export or a list holding one)."),
+    target: str = typer.Argument(..., metavar="FILE|ID|NAME",
+                                 help="An n8n workflow JSON file (runs offline), or a workflow id or name "
+                                      "on the daemon."),
     input_json: str | None = typer.Option(None, "--input", "-i",
                                           help="Trigger items: a JSON object, a list of objects, or @file."),
     as_json: bool = typer.Option(False, "--json", help="Print the execution as n8n's JSON (execute --rawOutput)."),
     mode: str = typer.Option("cli", "--mode", help="n8n execution mode: cli, manual (honours pinned data)..."),
+    remote: bool = typer.Option(False, "--remote", help="Run on the daemon (a FILE is imported first)."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Daemon runs: follow until finished, or just queue."),
 ) -> None:
-    """Run a workflow file offline, without a daemon.
+    """Run a workflow: a file offline without a daemon, or a workflow id or name on the daemon.
 
-    Exit code 0 when the workflow succeeds, 1 when it fails, 2 when the file cannot be used.
+    Exit code 0 when the workflow succeeds, 1 when it fails, 2 when the file cannot be used,
+    3 when the daemon is unreachable or you are not logged in.
 
     Example: al run examples/hello.json --input '{"name": "Ada"}' --json
     """
+    file = Path(target)
+    if remote or not (file.exists() or target.endswith(".json") or "/" in target):
+        from automatelanka.cli.runs_cmd import run_remote
+
+        run_remote(target, _parse_input(input_json), wait=wait, as_json=as_json)
+        return
     from automatelanka.config import ConfigError, load_settings
     from automatelanka.engine.errors import WorkflowValidationError
     from automatelanka.engine.executor import execute
