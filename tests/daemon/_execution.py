@@ -132,3 +132,29 @@ def wait_run(client: TestClient, headers: dict[str, str], run_id: str, timeout: 
 
 def bench_workflow() -> dict[str, Any]:
     return json.loads(BENCH_WORKFLOW.read_text())
+
+
+@pytest.fixture
+def live(make_app: Any, db: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
+    """A real uvicorn server (with its worker) on a free port: ``(base_url, app)``."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    app = make_app(run_worker=True, **worker_overrides(db, monkeypatch))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}", app
+    if app.state.queue.is_redis:
+        app.state.queue.flush()
+    server.should_exit = True
+    thread.join(15)

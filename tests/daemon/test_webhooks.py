@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -20,6 +19,7 @@ from ._execution import (  # noqa: F401
     bench_workflow,
     create,
     create_active,
+    live,
     manual_workflow,
     wait_run,
     wclient,
@@ -149,30 +149,6 @@ def test_signed_webhooks(wclient, ann, ben) -> None:
 
 
 # -- burst against a real server -----------------------------------------------------------------
-
-
-@pytest.fixture
-def live(make_app, db, monkeypatch) -> Iterator[tuple[str, object]]:
-    import socket
-
-    import uvicorn
-
-    app = make_app(run_worker=True, **worker_overrides(db, monkeypatch))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", app
-    if app.state.queue.is_redis:
-        app.state.queue.flush()
-    server.should_exit = True
-    thread.join(15)
 
 
 def test_burst_every_acknowledged_request_has_its_run(live) -> None:
