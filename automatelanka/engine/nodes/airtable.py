@@ -14,6 +14,7 @@ from urllib.parse import quote
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
 from automatelanka.engine.nodes._http import base_url, credential, request
+from automatelanka.engine.nodes._poll import poller
 from automatelanka.engine.nodes._svc import per_item, resource_value, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -421,6 +422,7 @@ def airtable_trigger(ctx: NodeContext) -> NodeOutput:
     return [poll(ctx)]
 
 
+@poller("n8n-nodes-base.airtableTrigger")
 def poll(ctx: NodeContext) -> list[dict[str, Any]]:
     """Records whose trigger field changed since the last poll (cursor ``lastTimeChecked`` in static
     data ``node:<name>``, as n8n). The daemon calls this on the polling schedule; ``[]`` = nothing new.

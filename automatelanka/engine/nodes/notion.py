@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
 from automatelanka.engine.nodes._http import base_url, credential, request
+from automatelanka.engine.nodes._poll import poller
 from automatelanka.engine.nodes._svc import per_item, resource_value, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -623,6 +624,7 @@ def notion_trigger(ctx: NodeContext) -> NodeOutput:
     return [poll(ctx)]
 
 
+@poller("n8n-nodes-base.notionTrigger")
 def poll(ctx: NodeContext) -> list[dict[str, Any]]:
     """Pages added to / updated in the database since the last poll (``lastTimeChecked`` in static
     data ``node:<name>``); manual mode returns the newest one."""
