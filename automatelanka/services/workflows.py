@@ -216,8 +216,16 @@ def import_many(conn: Connection, workspace_id: uuid.UUID, items: list[Any], *,
     """Import each item on its own savepoint: ``{index, status: imported|unchanged|failed, id, error}``.
 
     Identical content already in the workspace (same content hash) is reported ``unchanged``.
+    An item may be ``{"filename": ..., "definition": {...}}`` to record the file it came from.
     """
     results = []
+    filenames: dict[int, str] = {}
+    items = list(items)
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("definition"), dict) and "nodes" not in item:
+            if isinstance(item.get("filename"), str):
+                filenames[i] = item["filename"].replace("\\", "/").rsplit("/", 1)[-1][:300]
+            items[i] = item["definition"]
     digests = {i: repo.content_hash(item) for i, item in enumerate(items) if isinstance(item, dict)}
     known = _existing_hashes(conn, workspace_id, set(digests.values()))  # one query for the batch
     for index, item in enumerate(items):
@@ -230,7 +238,7 @@ def import_many(conn: Connection, workspace_id: uuid.UUID, items: list[Any], *,
                 results.append({"index": index, "status": "unchanged", "id": str(existing_id), "error": None})
                 continue
             with conn.begin_nested():
-                row = create(conn, workspace_id, definition, created_by=created_by)
+                row = create(conn, workspace_id, definition, created_by=created_by, filename=filenames.get(index))
             known[digests[index]] = row["id"]  # the same workflow twice in one import: once
             results.append({"index": index, "status": "imported", "id": str(row["id"]), "error": None})
         except Exception as exc:  # one bad item never aborts the rest
