@@ -95,8 +95,9 @@ def main() -> int:
     env.pop("AL_DATABASE_URL", None)
     env.pop("AL_QUEUE_URL", None)
     al = Path(sys.executable).with_name("al")
-    proc = subprocess.Popen([str(al), "up", "--log-level", "warning"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(home / "daemon.log", "w"))
+    log = (home / "daemon.log").open("w")
+    proc = subprocess.Popen([str(al), "up", "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=log)
     try:
         wait_ready(base, proc)
         client = httpx.Client(base_url=base, timeout=30)
@@ -137,6 +138,7 @@ def main() -> int:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
 
