@@ -197,3 +197,14 @@ def test_failed_execution_names_its_error_workflow_and_builds_the_trigger_item()
     assert item["execution"]["lastNodeExecuted"] == "F"
     assert item["workflow"] == {"id": "wf1", "name": "t"}
     assert execute(data, mode="manual").error_workflow is None
+
+
+def test_plain_node_types_accept_any_type_version_like_n8n():
+    # noOp is not a VersionedNodeType in n8n: typeVersion 1.7 runs the one implementation.
+    ok = execute(wf([node("T", TRIGGER), {**node("N", "n8n-nodes-base.noOp", x=200), "typeVersion": 1.7}],
+                    [("T", "N")]))
+    assert ok.status == "success"
+    # Set is versioned: an unknown version is refused, naming it.
+    bad = execute(wf([node("T", TRIGGER), {**node("S", "n8n-nodes-base.set", x=200), "typeVersion": 9}],
+                     [("T", "S")]))
+    assert bad.status == "error" and "v9" in bad.error["message"]

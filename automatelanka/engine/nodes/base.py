@@ -15,8 +15,11 @@ continueOnFail / onError / retries around it.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automatelanka.engine.errors import NodeError, UnsupportedNodeError
@@ -112,8 +115,25 @@ def lookup(node: Node) -> NodeSpec:
         raise UnsupportedNodeError(node.name, node.type)
     spec = by_version.get(float(node.type_version))
     if spec is None:
-        raise UnsupportedNodeError(node.name, node.type, node.type_version)
+        if _is_versioned(node.type):
+            raise UnsupportedNodeError(node.name, node.type, node.type_version)
+        # n8n ignores typeVersion when it looks up a type that is not a VersionedNodeType:
+        # one class serves every version, so use the nearest implemented version.
+        versions = sorted(by_version)
+        below = [v for v in versions if v <= node.type_version]
+        spec = by_version[below[-1] if below else versions[0]]
     return spec
+
+
+@functools.cache
+def _versioned_types() -> frozenset[str]:
+    data = json.loads((Path(__file__).with_name("versioned_types.json")).read_text())
+    return frozenset(f"n8n-nodes-base.{name}" for name in data["versioned"])
+
+
+def _is_versioned(node_type: str) -> bool:
+    """True when n8n rejects unknown typeVersions of this type (a VersionedNodeType)."""
+    return not node_type.startswith("n8n-nodes-base.") or node_type in _versioned_types()
 
 
 def registry() -> dict[str, dict[float, NodeSpec]]:
