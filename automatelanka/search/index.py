@@ -28,24 +28,15 @@ COLUMNS = [f.name for f in fields(Document)]
 #: BM25 weight per column, in COLUMNS order (name, description, nodes, types, integrations, tags,
 #: category, trigger).
 WEIGHTS = (8.0, 1.0, 2.0, 3.0, 4.0, 1.0, 1.0, 1.0)
-PUBLIC_TOKEN = "zzpublic"
 #: Columns a result is shown from (so a page never reads the workflows' large definitions).
 META = ("public", "active", "nodes_count", "updated_at", "title", "filename", "integration_list", "tag_list")
-SCHEMA_VERSION = "3"
-
-
-_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+SCHEMA_VERSION = "4"
 
 
 @lru_cache(maxsize=512)
 def text(sql: str) -> Any:
     """A cached ``TextClause`` (parsing the bind parameters of a statement costs more than running it)."""
     return _text(sql)
-
-
-def workspace_token(workspace_id: uuid.UUID) -> str:
-    """One letters-only word per workspace (both tokenizers keep it whole)."""
-    return "zw" + workspace_id.hex.translate(_LETTERS)
 
 
 @dataclass(frozen=True)
@@ -135,12 +126,15 @@ class Index:
 
     # -- search
     def match(self, workspace_id: uuid.UUID, groups: list[list[str]], optional: list[str], *,
-              include_public: bool, filters: Filters, limit: int) -> list[Match]:
-        """Documents matching one token of every group (plus any optional token), best first."""
+              include_public: bool, filters: Filters, limit: int, ranked: bool = True) -> list[Match]:
+        """Documents matching one token of every group, best first (optional tokens count in the rank).
+
+        ``ranked=False`` skips ranking: any ``limit`` matches, cheaply, for very large result sets."""
         raise NotImplementedError
 
     def count(self, workspace_id: uuid.UUID, groups: list[list[str]], optional: list[str], *,
-              include_public: bool, filters: Filters) -> int:
+              include_public: bool, filters: Filters, cap: int | None = None) -> int:
+        """How many documents match (counting stops at ``cap``)."""
         raise NotImplementedError
 
     def prefix_terms(self, workspace_id: uuid.UUID, prefix: str, *, include_public: bool,
@@ -200,7 +194,6 @@ def _upsert_values(workflow_id: uuid.UUID, workspace_id: uuid.UUID, doc: Documen
                    ident: Any) -> dict[str, Any]:
     values = {c: getattr(doc, c) for c in COLUMNS}
     public = bool(meta.get("public"))
-    values["types"] = " ".join([doc.types, workspace_token(workspace_id), *([PUBLIC_TOKEN] if public else [])])
     values.update({k: meta.get(k) for k in META})
     values.update(workflow_id=ident(workflow_id), workspace_id=ident(workspace_id), public=public,
                   active=bool(meta.get("active")), nodes_count=int(meta.get("nodes_count") or 0))
@@ -265,37 +258,34 @@ class SQLiteIndex(Index):
             values,
         )
 
-    def _fts_query(self, workspace_id: uuid.UUID, groups: list[list[str]], optional: list[str],
-                   include_public: bool, filters: Filters) -> str:
-        scope = [workspace_token(workspace_id)] + ([PUBLIC_TOKEN] if include_public else [])
-        parts = [_any(scope, "types")]
-        parts += [_any(g, None) for g in groups if g]
-        parts += [_any(list(g), "types") for g in filters.types_any if g]
-        if optional:
-            parts.append(_any([*optional, f"types:{ALL_TOKEN}"], None))
-        return " AND ".join(parts)
+    def _fts_query(self, groups: list[list[str]], filters: Filters) -> str | None:
+        parts = [_any(g, None) for g in groups if g] + [_any(list(g), "types") for g in filters.types_any if g]
+        return " AND ".join(parts) if parts else None
 
-    def match(self, workspace_id, groups, optional, *, include_public, filters, limit):
+    def _from(self, q: str | None) -> str:
+        if q is None:
+            return f"FROM [{TABLE}] d WHERE 1 = 1"
+        return f"FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid WHERE [{FTS}] MATCH :q"
+
+    def match(self, workspace_id, groups, optional, *, include_public, filters, limit, ranked=True):
         scope, params = self._scope_sql(workspace_id, include_public)
-        params.update(q=self._fts_query(workspace_id, groups, optional, include_public, filters), limit=limit)
-        sql = (f"SELECT d.rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, "
-               f"-bm25([{FTS}], {', '.join(str(w) for w in WEIGHTS)}) AS score "
-               f"FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid "
-               f"WHERE [{FTS}] MATCH :q AND {scope}{self._filter_sql(filters, params)} "
-               f"ORDER BY {_order(groups, optional)} LIMIT :limit")
+        q = self._fts_query(groups, filters)
+        params.update(q=q, limit=limit)
+        ranked = ranked and q is not None
+        score = f"-bm25([{FTS}], {', '.join(str(w) for w in WEIGHTS)})" if ranked else "0.0"
+        order = "score DESC" if ranked else ("d.updated_at DESC, d.workflow_id" if q is None else "")
+        sql = (f"SELECT d.rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, {score} AS score "
+               f"{self._from(q)} AND {scope}{self._filter_sql(filters, params)} "
+               f"{'ORDER BY ' + order if order else ''} LIMIT :limit")
         return [self._row(r) for r in self.conn.execute(text(sql), params)]
 
-    def count(self, workspace_id, groups, optional, *, include_public, filters) -> int:
+    def count(self, workspace_id, groups, optional, *, include_public, filters, cap=None) -> int:
         scope, params = self._scope_sql(workspace_id, include_public)
-        params["q"] = self._fts_query(workspace_id, groups, [], include_public, filters)
-        sql = (f"SELECT count(*) FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid "
-               f"WHERE [{FTS}] MATCH :q AND {scope}{self._filter_sql(filters, params)}")
+        q = self._fts_query(groups, filters)
+        params.update(q=q, cap=cap or -1)
+        sql = (f"SELECT count(*) FROM (SELECT 1 {self._from(q)} AND {scope}{self._filter_sql(filters, params)} "
+               f"LIMIT :cap)")
         return int(self.conn.execute(text(sql), params).scalar_one())
-
-
-def _order(groups: list[list[str]], optional: list[str]) -> str:
-    """Best match first; with nothing to match (browsing), most recently updated first."""
-    return "score DESC" if groups or optional else "d.updated_at DESC, d.workflow_id"
 
 
 def _any(tokens: list[str], column: str | None) -> str:
@@ -360,28 +350,32 @@ class PostgresIndex(Index):
             values,
         )
 
-    def _tsquery(self, workspace_id: uuid.UUID, groups: list[list[str]], include_public: bool,
-                 filters: Filters) -> str:
-        scope = [workspace_token(workspace_id)] + ([PUBLIC_TOKEN] if include_public else [])
-        parts = [_or(scope)] + [_or(g) for g in groups if g] + [_or(list(g)) for g in filters.types_any if g]
-        return " & ".join(p for p in parts if p)
+    def _tsquery(self, groups: list[list[str]], filters: Filters) -> str | None:
+        parts = [_or(g) for g in groups if g] + [_or(list(g)) for g in filters.types_any if g]
+        parts = [p for p in parts if p]
+        return " & ".join(parts) if parts else None
 
-    def match(self, workspace_id, groups, optional, *, include_public, filters, limit):
+    def match(self, workspace_id, groups, optional, *, include_public, filters, limit, ranked=True):
         scope, params = self._scope_sql(workspace_id, include_public)
-        params.update(q=self._tsquery(workspace_id, groups, include_public, filters),
-                      opt=_or([*optional, ALL_TOKEN]) or ALL_TOKEN, limit=limit)
+        q = self._tsquery(groups, filters)
+        params.update(q=q, opt=_or([*optional, ALL_TOKEN]), limit=limit)
+        ranked = ranked and q is not None
+        score = ("ts_rank('{0.1, 0.2, 0.4, 1.0}', d.document, to_tsquery('english', :q) || "
+                 "to_tsquery('english', :opt))") if ranked else "0.0"
+        order = "score DESC" if ranked else ("d.updated_at DESC, d.workflow_id" if q is None else "")
+        where = "d.document @@ to_tsquery('english', :q)" if q is not None else "true"
         sql = (f"SELECT d.workflow_id AS rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, "
-               f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.document, to_tsquery('english', :q) || "
-               f"to_tsquery('english', :opt)) AS score FROM {TABLE} d "
-               f"WHERE d.document @@ to_tsquery('english', :q) AND {scope}{self._filter_sql(filters, params)} "
-               f"ORDER BY {_order(groups, optional)} LIMIT :limit")
+               f"{score} AS score FROM {TABLE} d WHERE {where} AND {scope}{self._filter_sql(filters, params)} "
+               f"{'ORDER BY ' + order if order else ''} LIMIT :limit")
         return [self._row(r) for r in self.conn.execute(text(sql), params)]
 
-    def count(self, workspace_id, groups, optional, *, include_public, filters) -> int:
+    def count(self, workspace_id, groups, optional, *, include_public, filters, cap=None) -> int:
         scope, params = self._scope_sql(workspace_id, include_public)
-        params["q"] = self._tsquery(workspace_id, groups, include_public, filters)
-        sql = (f"SELECT count(*) FROM {TABLE} d WHERE d.document @@ to_tsquery('english', :q) AND {scope}"
-               f"{self._filter_sql(filters, params)}")
+        q = self._tsquery(groups, filters)
+        params.update(q=q, cap=cap)
+        where = "d.document @@ to_tsquery('english', :q)" if q is not None else "true"
+        sql = (f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} d WHERE {where} AND {scope}"
+               f"{self._filter_sql(filters, params)} LIMIT :cap) AS m")
         return int(self.conn.execute(text(sql), params).scalar_one())
 
 

@@ -30,6 +30,8 @@ from automatelanka.store.schema import runs, workflows
 MAX_LIMIT = 200
 POOL = 100  # candidates re-ranked per query (at least twice the page)
 FACET_POOL = 1000  # matches facets are counted over
+RANK_ALL = 2000  # above this many matches, only those matching an optional word are ranked
+MAX_TOTAL = RANK_ALL + 1  # totals are counted up to this (more shows as 2001)
 MAX_SOFT_TYPES = 5  # node types per capability word sent to the index
 RESULT_COLUMNS = [workflows.c[n] for n in (
     "id", "workspace_id", "name", "filename", "description", "active", "public", "tags", "nodes_count",
@@ -236,7 +238,7 @@ class _Scorer:
                 union[tok] = max(union.get(tok, 0.0), w)
         return cls(tuple(concepts), union)
 
-    def score(self, m: Match, best_rank: float) -> float:
+    def score(self, m: Match, best_rank: float, text_weight: float = 0.5) -> float:
         types = m.types
         cover = 0.0
         for conf, tokens in self.concepts:
@@ -248,38 +250,41 @@ class _Scorer:
             cover += got * conf
         bonus = sum(self.union.get(tok, 0.0) for tok in types)
         text = m.rank / best_rank if best_rank > 0 else 0.0
-        return cover + 0.15 * min(bonus, 3.0) + 0.5 * text
+        return cover + 0.15 * min(bonus, 3.0) + text_weight * text
 
 
 def _ranked(idx: Index, workspace_id: uuid.UUID, parsed: ParsedQuery, *, include_public: bool,
             filters: Filters, want: int) -> tuple[list[tuple[float, Match]], int]:
+    """Candidates, scored: those with every required concept and an optional word first (ranked by
+    BM25), then the other ones with every required concept, then (if still short) partial matches."""
     groups, optional = _groups(parsed)
-    scorer = _Scorer.of(parsed)
-    pool = max(POOL, 2 * want)
     if not groups and not optional:
         return [], 0
-    if groups:
-        matches = idx.match(workspace_id, groups, optional, include_public=include_public, filters=filters,
-                            limit=pool)
-    else:  # nothing required: any of the words or types
-        matches = idx.match(workspace_id, [[o for o in optional]], optional, include_public=include_public,
-                            filters=filters, limit=pool)
-    total = len(matches) if len(matches) < pool else idx.count(
-        workspace_id, groups or [optional], optional, include_public=include_public, filters=filters)
-    if len(matches) < want and len(groups) > 0:
-        # Fewer than asked: add workflows that use some of the named products, ranked below.
-        seen = {m.rowid for m in matches}
-        loose = [t for g in groups for t in g] + [o for o in optional if o.startswith("types:")]
-        extra = [m for m in idx.match(workspace_id, [loose], optional, include_public=include_public,
-                                      filters=filters, limit=2 * want + 20) if m.rowid not in seen]
-        total += len(extra)
+    groups = groups or [optional]
+    required = {t for g in groups for t in g}
+    extra_words = [o for o in optional if o not in required and o.removeprefix("types:") not in required]
+    scorer = _Scorer.of(parsed)
+    pool = max(POOL, 2 * want)
+    kw = {"include_public": include_public, "filters": filters}
+    total = idx.count(workspace_id, groups, optional, cap=MAX_TOTAL, **kw)
+    ranked: list[tuple[float, Match]] = []
+    seen: set[Any] = set()
+
+    def add(matches: list[Match], text_weight: float, bonus: float = 0.0) -> None:
         best = max((m.rank for m in matches), default=0.0)
-        ranked = sorted(((scorer.score(m, best) + 10.0, m) for m in matches), key=lambda p: -p[0])
-        best_extra = max((m.rank for m in extra), default=0.0)
-        ranked += sorted(((scorer.score(m, best_extra), m) for m in extra), key=lambda p: -p[0])
-        return ranked, total
-    best = max((m.rank for m in matches), default=0.0)
-    return sorted(((scorer.score(m, best), m) for m in matches), key=lambda p: -p[0]), total
+        scored = [(scorer.score(m, best, text_weight) + bonus, m) for m in matches if m.rowid not in seen]
+        seen.update(m.rowid for _, m in scored)
+        ranked.extend(scored)
+
+    if extra_words:
+        add(idx.match(workspace_id, [*groups, extra_words], optional, limit=pool, **kw), 0.5, 10.0)
+    if len(ranked) < pool:
+        add(idx.match(workspace_id, groups, optional, limit=pool, ranked=total <= RANK_ALL, **kw), 0.15, 10.0)
+    if len(ranked) < want:
+        loose = sorted(required) + [o for o in optional if o.startswith("types:")]
+        add(idx.match(workspace_id, [loose], optional, limit=2 * want + 20, **kw), 0.5)
+    ranked.sort(key=lambda p: -p[0])
+    return ranked, max(total, len(ranked))
 
 
 def _page(conn: Connection, idx: Index, workspace_id: uuid.UUID, page: list[tuple[float, Match]],
