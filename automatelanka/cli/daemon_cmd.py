@@ -80,6 +80,13 @@ def up(
         raise fail(f"already running (pid {pid}); 'al down' stops it", USAGE)
     host = host or settings.host
     port = port or settings.port
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{url_host}:{port}"
+    try:
+        httpx.get(f"{base}/healthz", timeout=1.0)
+        raise fail(f"something already answers at {base}; stop it first or choose --port", USAGE)
+    except httpx.HTTPError:
+        pass
     pid_file, log_file = _paths()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-c", "from automatelanka.cli.app import main; main()", "up",
@@ -88,8 +95,6 @@ def up(
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    start_new_session=True, env=os.environ.copy())
     pid_file.write_text(f"{process.pid}\n")
-    url_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    base = f"http://{url_host}:{port}"
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:

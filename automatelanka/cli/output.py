@@ -58,7 +58,10 @@ def table(rows: Iterable[dict[str, Any]], columns: Sequence[str | tuple[str, str
         typer.echo(empty)
         return
     specs = [(c, c) if isinstance(c, str) else c for c in columns]
-    t = Table(*[header for _, header in specs], box=None, title=title, header_style="bold")
+    t = Table(box=None, title=title, header_style="bold")
+    for key, header in specs:  # ids stay whole (they are copied into other commands)
+        whole = key == "id" or key.endswith("_id")
+        t.add_column(header, no_wrap=whole, min_width=36 if whole else None)
     for row in rows:
         t.add_row(*[cell(_get(row, key)) for key, _ in specs])
     console().print(t)

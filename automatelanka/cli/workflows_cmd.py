@@ -93,11 +93,11 @@ def _collect(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _load(files: list[Path]) -> tuple[list[tuple[str, Any]], list[dict[str, Any]]]:
-    """Workflows to send as ``(source, definition)``, and the files that could not be read."""
+def _load(files: list[Path]) -> tuple[list[tuple[str, str, Any]], list[dict[str, Any]]]:
+    """Workflows to send as ``(source, file name, definition)``, and the files that could not be read."""
     import json
 
-    items: list[tuple[str, Any]] = []
+    items: list[tuple[str, str, Any]] = []
     bad: list[dict[str, Any]] = []
     for f in files:
         try:
@@ -109,8 +109,40 @@ def _load(files: list[Path]) -> tuple[list[tuple[str, Any]], list[dict[str, Any]
             data = data["workflows"]
         entries = data if isinstance(data, list) else [data]
         for i, entry in enumerate(entries):
-            items.append((str(f) if len(entries) == 1 else f"{f}[{i}]", entry))
+            items.append((str(f) if len(entries) == 1 else f"{f}[{i}]", f.name, entry))
     return items, bad
+
+
+def _prepared(files: list[Path], batch: int) -> Any:
+    """Batches ``(files, items, unreadable, request body)`` read and encoded in a background thread,
+    so reading the next batch overlaps the daemon importing the current one."""
+    import json
+    import queue
+    import threading
+
+    ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for start in range(0, len(files), batch):
+                if stop.is_set():
+                    return
+                chunk = files[start:start + batch]
+                items, bad = _load(chunk)
+                body = json.dumps([{"filename": name, "definition": d} if isinstance(d, dict) else d
+                                   for _, name, d in items], ensure_ascii=False).encode()
+                ready.put((chunk, items, bad, body))
+        finally:
+            ready.put(None)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (entry := ready.get()) is not None:
+            yield entry
+    finally:
+        stop.set()
 
 
 @app.command("import")
@@ -135,7 +167,7 @@ def import_workflows(
     if not files:
         raise fail("no .json files found", USAGE)
     started = time.monotonic()
-    items, results = _load(files)
+    results: list[dict[str, Any]] = []
     quiet = as_json
     with cl.connect(timeout=300.0) as c:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -143,13 +175,16 @@ def import_workflows(
         progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console(stderr=True), disable=quiet, transient=False)
         with progress:
-            task = progress.add_task("import", total=len(items))
-            for start in range(0, len(items), batch):
-                chunk = items[start:start + batch]
-                answer = c.post("/api/workflows/import", json=[d for _, d in chunk])
-                for (source, _), r in zip(chunk, answer["results"], strict=True):
-                    results.append({"file": source, "status": r["status"], "id": r.get("id"), "error": r.get("error")})
-                progress.advance(task, len(chunk))
+            task = progress.add_task("import", total=len(files))
+            for chunk_files, items, bad, body in _prepared(files, batch):
+                results.extend(bad)
+                if items:
+                    answer = c.post("/api/workflows/import", content=body,
+                                    headers={"Content-Type": "application/json"})
+                    for (source, _, _), r in zip(items, answer["results"], strict=True):
+                        results.append({"file": source, "status": r["status"], "id": r.get("id"),
+                                        "error": r.get("error")})
+                progress.advance(task, len(chunk_files))
     counts = {s: sum(1 for r in results if r["status"] == s) for s in ("imported", "unchanged", "failed")}
     elapsed = time.monotonic() - started
     if quiet:

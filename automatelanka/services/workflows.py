@@ -114,13 +114,14 @@ def validate_definition(definition: Any) -> dict[str, Any]:
 
 def create(conn: Connection, workspace_id: uuid.UUID, definition: dict[str, Any], *, name: str | None = None,
            tags: list[str] | None = None, created_by: uuid.UUID | None = None,
-           filename: str | None = None) -> dict[str, Any]:
-    """Save a new workflow (inactive) with its version 1."""
+           filename: str | None = None, digest: str | None = None) -> dict[str, Any]:
+    """Save a new workflow (inactive) with its version 1 (``digest``: its content hash, if known)."""
     validate_definition(definition)
     name = (name or definition.get("name") or "My workflow").strip()[:300] or "My workflow"
     tag_list = normalize_tags(tags if tags is not None else definition.get("tags"))
     return repo.create_workflow(conn, workspace_id, name=name, definition=definition, created_by=created_by,
-                                tags=tag_list, filename=filename, active=False, **derive(definition))
+                                tags=tag_list, filename=filename, active=False, digest=digest,
+                                **derive(definition))
 
 
 def get(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> dict[str, Any]:
@@ -238,7 +239,8 @@ def import_many(conn: Connection, workspace_id: uuid.UUID, items: list[Any], *,
                 results.append({"index": index, "status": "unchanged", "id": str(existing_id), "error": None})
                 continue
             with conn.begin_nested():
-                row = create(conn, workspace_id, definition, created_by=created_by, filename=filenames.get(index))
+                row = create(conn, workspace_id, definition, created_by=created_by, filename=filenames.get(index),
+                             digest=digests[index])
             known[digests[index]] = row["id"]  # the same workflow twice in one import: once
             results.append({"index": index, "status": "imported", "id": str(row["id"]), "error": None})
         except Exception as exc:  # one bad item never aborts the rest

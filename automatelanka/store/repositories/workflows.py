@@ -45,14 +45,16 @@ def create_workflow(
     name: str,
     definition: dict[str, Any],
     created_by: uuid.UUID | None = None,
+    digest: str | None = None,
     **fields: Any,
 ) -> Row:
-    """Store a workflow and its version 1. ``nodes_count`` defaults to the definition's node count."""
+    """Store a workflow and its version 1. ``nodes_count`` defaults to the definition's node count.
+    ``digest``: the definition's :func:`content_hash` when the caller already computed it."""
     fields = checked_values(fields, FIELDS)
     now = utcnow()
     values = {
         "id": new_id(), "workspace_id": workspace_id, "name": name, "definition": definition,
-        "created_by": created_by, "content_hash": content_hash(definition), "created_at": now,
+        "created_by": created_by, "content_hash": digest or content_hash(definition), "created_at": now,
         "updated_at": now, "filename": None, "description": "", "active": False, "public": False,
         "tags": [], "nodes_count": len(definition.get("nodes") or []), "integrations": [],
         "category": None, "trigger_type": None, "popularity": 0.0, "usage_count": 0, **fields,
