@@ -340,3 +340,7 @@ audit_log = Table(
     Index(None, "workspace_id", "created_at", "id"),
     Index(None, "workspace_id", "action"),
 )
+
+# The daemon execution side's tables (run leases, schedules, webhook secrets; migration 0003) live
+# in their own module on this same metadata; import it so `metadata` always lists every table.
+from automatelanka.store import schema_runtime as _schema_runtime  # noqa: E402, F401
