@@ -208,3 +208,31 @@ def test_plain_node_types_accept_any_type_version_like_n8n():
     bad = execute(wf([node("T", TRIGGER), {**node("S", "n8n-nodes-base.set", x=200), "typeVersion": 9}],
                      [("T", "S")]))
     assert bad.status == "error" and "v9" in bad.error["message"]
+
+
+def test_registry_loads_once_when_threads_race(monkeypatch):
+    import threading
+
+    import automatelanka.engine.nodes.base as base
+
+    monkeypatch.setattr(base, "_loaded", False)
+    errors: list[Exception] = []
+
+    def look() -> None:
+        try:
+            base.lookup(_set_node())
+        except Exception as exc:  # pragma: no cover - the assertion reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=look) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def _set_node():
+    from automatelanka.engine.workflow import Workflow
+
+    return Workflow(wf([{**node("S", "n8n-nodes-base.set"), "typeVersion": 3.4}], [])).nodes["S"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ class NodeSpec:
 
 _REGISTRY: dict[str, dict[float, NodeSpec]] = {}
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def register(
@@ -93,17 +95,20 @@ def register(
 
 
 def load_all() -> None:
-    """Import every node family module so their handlers register themselves."""
+    """Import every node family module so their handlers register themselves (once, thread-safe)."""
     global _loaded
-    _loaded = True
-    import importlib
-    import pkgutil
+    with _load_lock:
+        if _loaded:
+            return
+        import importlib
+        import pkgutil
 
-    import automatelanka.engine.nodes as package
+        import automatelanka.engine.nodes as package
 
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("base",) and not info.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name not in ("base",) and not info.name.startswith("_"):
+                importlib.import_module(f"{package.__name__}.{info.name}")
+        _loaded = True
 
 
 def lookup(node: Node) -> NodeSpec:
