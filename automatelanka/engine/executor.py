@@ -695,13 +695,15 @@ def execute(
     execution_id: str | None = None,
     on_event: EventHandler | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    trigger_context: dict[str, Any] | None = None,
 ) -> Execution:
     """Execute ``workflow`` once and return the :class:`Execution`.
 
     ``mode`` is n8n's execution mode (``cli`` as ``n8n execute``; ``manual`` honours pinned data;
     ``integrated`` for sub-workflows; ``webhook``/``trigger`` from the platform). ``timezone`` is the
     configured default, used when the workflow's settings name none. ``on_event(kind, payload)``
-    receives ``node_started``, ``node_finished`` and ``run_finished``.
+    receives ``node_started``, ``node_finished`` and ``run_finished``. ``trigger_context`` tells
+    trigger nodes what started the run (a webhook's ``{"method": "POST"}`` picks its output).
     """
     wf = workflow if isinstance(workflow, Workflow) else Workflow(workflow)
     if parent_state is not None:
@@ -716,6 +718,7 @@ def execute(
         pin_data=dict(wf.pin_data) if mode == "manual" else {},
         static_data=wf.static_data,
         depth=parent_state.depth + 1 if parent_state is not None else 0,
+        trigger=dict(trigger_context or {}),
     )
     if parent_state is not None:
         state.logs = parent_state.logs

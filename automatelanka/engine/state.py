@@ -75,6 +75,8 @@ class ExecutionState:
     cache: dict[str, Any] = field(default_factory=dict)
     #: Depth of sub-workflow nesting (Execute Workflow), to stop runaway recursion.
     depth: int = 0
+    #: What started the run, as the platform saw it (e.g. ``{"method": "POST"}`` for a webhook).
+    trigger: dict[str, Any] = field(default_factory=dict)
 
     def last_output(self, node: str, run_index: int = -1) -> list[list[dict[str, Any]]] | None:
         """``data.main`` of a node's run (last by default), or ``None`` if it has not run."""

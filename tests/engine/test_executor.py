@@ -236,3 +236,13 @@ def _set_node():
     from automatelanka.engine.workflow import Workflow
 
     return Workflow(wf([{**node("S", "n8n-nodes-base.set"), "typeVersion": 3.4}], [])).nodes["S"]
+
+
+def test_webhook_with_multiple_methods_routes_by_request_method():
+    hook = {**node("Hook", "n8n-nodes-base.webhook"), "typeVersion": 2,
+            "parameters": {"multipleMethods": True, "httpMethod": ["GET", "POST"], "path": "x"}}
+    data = wf([hook, node("OnGet", x=200, y=0), node("OnPost", x=200, y=200)],
+              [("Hook", "OnGet", 0), ("Hook", "OnPost", 1)])
+    execution = execute(data, mode="webhook", trigger_items=[{"json": {"body": {}}}],
+                        trigger_context={"method": "POST"})
+    assert "OnPost" in execution.run_data and "OnGet" not in execution.run_data

@@ -69,8 +69,18 @@ def _webhook_outputs(node: Node) -> int:
 @register("n8n-nodes-base.webhook", versions=(1, 1.1, 2, 2.1), inputs=0, outputs=_webhook_outputs,
           display_name="Webhook")
 def webhook(ctx: NodeContext) -> NodeOutput:
-    """Inside the engine n8n hands a webhook node's input straight to output 0."""
-    return _pass_through(ctx)
+    """Inside the engine n8n hands a webhook node's input straight to output 0; with
+    ``multipleMethods`` the platform's request method picks the output, as n8n's webhook() does."""
+    outputs = _pass_through(ctx)
+    method = ctx.state.trigger.get("method") if not ctx.source else None
+    methods = ctx.node.parameters.get("httpMethod")
+    if ctx.node.parameters.get("multipleMethods") is True and method and isinstance(methods, list):
+        index = next((i for i, m in enumerate(methods) if str(m).upper() == str(method).upper()), None)
+        if index is not None and outputs:
+            routed: NodeOutput = [[] for _ in methods]
+            routed[index] = outputs[0]
+            return routed
+    return outputs
 
 
 @register("n8n-nodes-base.formTrigger", versions=(1, 2, 2.1, 2.2, 2.3), inputs=0,
