@@ -244,5 +244,5 @@ def test_webhook_with_multiple_methods_routes_by_request_method():
     data = wf([hook, node("OnGet", x=200, y=0), node("OnPost", x=200, y=200)],
               [("Hook", "OnGet", 0), ("Hook", "OnPost", 1)])
     execution = execute(data, mode="webhook", trigger_items=[{"json": {"body": {}}}],
-                        trigger_context={"method": "POST"})
+                        trigger_context={"method": "POST"}, start_node="Hook")
     assert "OnPost" in execution.run_data and "OnGet" not in execution.run_data
