@@ -531,7 +531,7 @@ def _sleep(ctx: NodeContext, ms: float) -> None:
 
 def paginate(ctx: NodeContext, req: Prepared, i: int, pagination: dict[str, Any], response_format: str) -> list[Result]:
     """n8n's ``requestWithAuthenticationPaginated``: requests until the complete condition holds."""
-    mode = pagination.get("paginationMode")
+    mode = pagination.get("paginationMode", "updateAParameterInEachRequest")
     complete_when = pagination.get("paginationCompleteWhen", "responseIsEmpty")
     request_data: dict[str, Any] = {}
     if mode == "updateAParameterInEachRequest":
@@ -668,7 +668,7 @@ def http_request(ctx: NodeContext) -> NodeOutput:
     version = float(ctx.node.type_version)
     auth_kind = _auth_kind_v3(ctx)
     pagination = ctx.raw_param("options.pagination.pagination", None)
-    if not isinstance(pagination, dict) or pagination.get("paginationMode", "off") == "off":
+    if not isinstance(pagination, dict) or pagination.get("paginationMode", "updateAParameterInEachRequest") == "off":
         pagination = None
     output: list[dict[str, Any]] = []
     for i, item in enumerate(items):

@@ -49,6 +49,15 @@ var __al = (function () {
   }
   function extra(json) {
     X = json === null ? null : JSON.parse(json);
+    // Variables only some callers define ($response, $pageCount, $request for HTTP pagination).
+    for (const name of Object.keys(X || {})) {
+      if (!hasOwn(VARS, name) && !Object.getOwnPropertyDescriptor(G, name)) {
+        Object.defineProperty(G, name, {
+          configurable: true,
+          get() { return X !== null && hasOwn(X, name) ? X[name] : undefined; },
+        });
+      }
+    }
   }
 
   const isScripting = (name) => {
