@@ -46,10 +46,18 @@ class Api:
         if auth is not None and "oauth2" in self.kwargs:
             self.kwargs["auth"] = auth
 
+    def url(self, path: str) -> str:
+        """``path`` joined to the base URL (absolute URLs are kept)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        if not path:
+            return self.base
+        return f"{self.base}{path}" if path.startswith("/") else f"{self.base}/{path}"
+
     def response(self, method: str, path: str, i: int = 0, *, body: Any = None, qs: Any = None,
                  url: str | None = None, **kwargs: Any) -> Any:
         """The raw httpx response of one request (``path`` is joined to the base unless ``url``)."""
-        target = url or (path if path.startswith(("http://", "https://")) else f"{self.base}{path}")
+        target = url or self.url(path)
         extra = dict(self.kwargs)
         extra.update(kwargs)
         headers = {**self.headers, **(kwargs.get("headers") or {})}
