@@ -66,7 +66,7 @@ class Api:
         if body is not None:
             extra["json"] = body
         if qs:
-            extra["params"] = _clean_qs(qs)
+            extra["params"] = query_pairs(qs)
         return request(self.ctx, method, target, item_index=i, **extra)
 
     def call(self, method: str, path: str, i: int = 0, *, body: Any = None, qs: Any = None,
@@ -85,7 +85,7 @@ def decode(response: Any) -> Any:
         return response.text
 
 
-def _clean_qs(qs: Any) -> Any:
+def query_pairs(qs: Any) -> Any:
     """httpx params: booleans as ``true``/``false``, lists as repeated keys, ``None`` dropped."""
     if isinstance(qs, list):
         return [(k, _qs_value(v)) for k, v in qs if v is not None]
