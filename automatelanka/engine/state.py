@@ -50,6 +50,8 @@ class Services:
     webhook_base_url: str = "http://localhost:5678"
     #: How Wait nodes sleep (tests inject a fake clock); ``None`` means ``time.sleep``.
     sleep: Callable[[float], None] | None = None
+    #: Execute Command nodes may run shell commands (setting AL_ALLOW_EXECUTE_COMMAND; off by default).
+    allow_execute_command: bool = False
 
 
 @dataclass
