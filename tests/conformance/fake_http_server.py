@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine" / "nodes"))
 
-from fakes import FakeServer, Request  # noqa: E402
+from fakes import FakeServer, Request
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 #: Headers echoed back (others, such as user-agent, differ between clients).
@@ -89,7 +89,7 @@ def graphql(req: Request) -> tuple[int, dict[str, str], Any]:
 
 
 def build(port: int) -> FakeServer:
-    server = FakeServer(port=port)
+    server = FakeServer(port=port, fixed_date="Thu, 01 Jan 2026 00:00:00 GMT")
     server.route("GET", "/json/object", (200, {}, {"id": 1, "name": "Ada", "tags": ["a", "b"]}))
     server.route("GET", "/json/array", (200, {}, [{"id": 1}, {"id": 2}, {"id": 3}]))
     server.route("GET", "/json/null", (200, {"Content-Type": "application/json"}, b"null"))

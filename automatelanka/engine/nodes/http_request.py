@@ -61,6 +61,8 @@ class Prepared:
     follow_redirects: bool = True
     max_redirects: int = 21
     never_error: bool = False
+    #: n8n parsed the body (``json: true``): error reasons quote it as compact JSON.
+    json_errors: bool = False
 
 
 # -- query strings -------------------------------------------------------------------------------
@@ -84,9 +86,10 @@ def _scalar(value: Any) -> str:
 
 
 def stringify_query(qs: dict[str, Any], array_format: str | None) -> str:
-    """``qs.stringify`` with ``arrayFormat`` (indices / brackets / repeat); ``None`` is axios' default
-    serializer (``a[]=1``, brackets left unencoded)."""
-    axios = array_format is None
+    """``qs.stringify`` with ``arrayFormat`` (indices / brackets / repeat; ``None``: indices, what
+    n8n's request helper uses by default)."""
+    axios = False
+    array_format = array_format or "indices"
     pairs: list[tuple[str, str]] = []
 
     def walk(prefix: str, value: Any) -> None:
@@ -149,6 +152,18 @@ def send(ctx: NodeContext, req: Prepared, item_index: int):
     elif req.body_kind in ("raw", "binary"):
         body = req.body
         kwargs["content"] = body if isinstance(body, bytes) else ("" if body is None else str(body)).encode()
+    try:
+        return _send_prepared(ctx, req, url, headers, item_index, kwargs)
+    except NodeApiError as exc:
+        reason = exc.context.get("reason")
+        detail = exc.context.get("errorResponse")
+        if req.json_errors and isinstance(reason, dict) and isinstance(detail, (dict, list)) and "status" in reason:
+            reason["message"] = f"{reason['status']} - {json.dumps(detail, ensure_ascii=False, separators=(',', ':'))}"
+        raise
+
+
+def _send_prepared(ctx: NodeContext, req: Prepared, url: str, headers: dict[str, Any], item_index: int,
+                   kwargs: dict[str, Any]):
     return _http.request(ctx, req.method, url, auth=req.auth, oauth2=req.oauth2, item_index=item_index,
                          timeout=req.timeout_ms / 1000, never_error=req.never_error,
                          follow_redirects=req.follow_redirects, max_redirects=req.max_redirects,
@@ -344,6 +359,7 @@ def build_v3(ctx: NodeContext, i: int, version: float, auth_kind: str | None) ->
     if auth and "body" in auth and isinstance(req.body, dict):
         req.body = {**req.body, **auth["body"]}
     req.auth, req.oauth2 = auth, oauth2
+    req.json_errors = response_format == "json"
     if "accept" not in req.headers:
         req.headers["accept"] = _ACCEPT["json"] if response_format == "json" else \
             _ACCEPT["text"] if response_format == "text" else _ACCEPT["other"]
@@ -721,6 +737,7 @@ def build_v1(ctx: NodeContext, i: int, auth_kind: str | None) -> tuple[Prepared,
     req.proxy = options.get("proxy") or None
     req.timeout_ms = float(options.get("timeout") or 3_600_000)
     req.array_format = "repeat" if options.get("useQueryString") else None
+    req.json_errors = response_format == "json"
     content_type = options.get("bodyContentType")
     if ctx.param("jsonParameters", i, False):
         for param, target, label in (("bodyParametersJson", "body", "Body Parameters"),
@@ -852,13 +869,13 @@ def http_request_v1(ctx: NodeContext) -> NodeOutput:
             output.append(new_item)
             continue
         text = _decode(result.body, result.content_type)
-        if response_format == "string":
-            output.append({"json": {name: text, **props} if full else {name: text}, "pairedItem": pair})
-            continue
-        try:
+        try:  # v1/v2 ask for JSON (``json: true``) unless the format is file: JSON bodies arrive parsed
             body = json.loads(text) if text else None
         except ValueError:
             body = text
+        if response_format == "string":
+            output.append({"json": {name: body, **props} if full else {name: body}, "pairedItem": pair})
+            continue
         if isinstance(body, str):
             try:
                 body = json.loads(body)

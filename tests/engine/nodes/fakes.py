@@ -2,7 +2,12 @@
 
 Usage::
 
-    from fakes import FakeServer, fake_server  # noqa: F401  (the fixture; tests dir is on sys.path)
+    from fakes import FakeServer
+
+    @pytest.fixture
+    def fake_server():
+        with FakeServer() as server:
+            yield server
 
     def test_x(fake_server):
         fake_server.route("GET", "/users", lambda req: (200, {}, {"users": []}))
@@ -70,7 +75,9 @@ Handler = Callable[[Request], Response]
 class FakeServer:
     """A threaded HTTP server on 127.0.0.1 with routes registered by the test."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, fixed_date: str | None = None) -> None:
+        #: When set, every answer carries this Date header (deterministic full responses).
+        self.fixed_date = fixed_date
         self.routes: dict[tuple[str, str], Handler] = {}
         self.requests: list[Request] = []
         self._lock = threading.Lock()
@@ -165,6 +172,9 @@ def _make_handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, *args: object) -> None:  # keep test output quiet
             pass
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return server.fixed_date or super().date_time_string(timestamp)
 
         def _handle(self) -> None:
             parts = urlsplit(self.path)

@@ -7,12 +7,18 @@ import json
 from typing import Any
 
 import pytest
-from fakes import FakeServer, fake_server  # noqa: F401  (fixture)
+from fakes import FakeServer
 
 from automatelanka.engine.executor import execute
 from automatelanka.engine.state import Services
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+@pytest.fixture
+def fake_server():
+    with FakeServer() as server:
+        yield server
 
 
 def workflow(params: dict[str, Any], *, version: float = 4.2, items: list[dict[str, Any]] | None = None,
@@ -122,7 +128,7 @@ def test_repeated_query_names_become_arrays_from_v4_3(fake_server: FakeServer) -
     params = {"url": fake_server.url + "/q", "sendQuery": True,
               "queryParameters": {"parameters": [{"name": "t", "value": "a"}, {"name": "t", "value": "b"}]}}
     out(workflow(params, version=4.3))
-    assert fake_server.last().raw_query == "t[]=a&t[]=b"
+    assert fake_server.last().raw_query == "t%5B0%5D=a&t%5B1%5D=b"
     out(workflow(params, version=4.2))
     assert fake_server.last().raw_query == "t=b"
     out(workflow({**params, "options": {"queryParameterArrays": "repeat"}}, version=4.3))
@@ -160,7 +166,7 @@ def test_form_urlencoded_multipart_raw_and_binary_bodies(fake_server: FakeServer
 
 
 def test_invalid_url_is_a_clear_error() -> None:
-    execution, task = run(workflow({"url": "ftp://x"}))
+    _execution, task = run(workflow({"url": "ftp://x"}))
     assert task["error"]["message"] == 'Invalid URL: ftp://x. URL must start with "http" or "https".'
 
 
@@ -330,7 +336,7 @@ def test_v1_split_into_items_and_string_format(fake_server: FakeServer) -> None:
     items = out(workflow({"url": fake_server.url + "/arr", "options": {"splitIntoItems": True}}, version=1))
     assert [i["json"] for i in items] == [{"x": 1}, {"x": 2}]
     items = out(workflow({"url": fake_server.url + "/arr", "responseFormat": "string", "options": {}}, version=1))
-    assert items[0]["json"] == {"data": '[{"x": 1}, {"x": 2}]'}
+    assert items[0]["json"] == {"data": [{"x": 1}, {"x": 2}]}  # json: true parses even "string" bodies
 
 
 def test_v2_header_auth_and_json_body(fake_server: FakeServer) -> None:
