@@ -92,8 +92,11 @@ def run(
 
     allowed = settings.env_allow
     env = dict(os.environ) if "*" in allowed else {k: os.environ[k] for k in allowed if k in os.environ}
+    from automatelanka.engine.outbound import make_policy
+
     services = Services(
         http=_http_factory(),
+        outbound_policy=make_policy(hosted=False, daemon_base_url=settings.public_url or None),
         files_root=settings.files_root,
         env=env,
         limits=Limits(js_time_limit_s=settings.js_time_limit_s, js_memory_limit_mb=settings.js_memory_limit_mb,
