@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SECRET_FIELDS = frozenset({"encryption_key", "secret_key", "smtp_password"})
+SECRET_FIELDS = frozenset({"encryption_key", "secret_key", "smtp_password", "stripe_api_key",
+                           "stripe_webhook_secret"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class Settings:
     schedule_catch_up: bool = False
     runs_max_age_days: float = 0.0
     runs_keep_per_workflow: int = 0
+    #: Plans and limits (docs/billing.md). ``load_settings`` turns billing on for PostgreSQL (hosted)
+    #: and off for SQLite (local: unlimited) unless ``AL_BILLING`` says otherwise.
+    billing_enabled: bool = False
+    stripe_api_key: str = ""
+    stripe_api_base: str = ""  # empty: Stripe's own API
+    stripe_webhook_secret: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -141,6 +148,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
 
     env_allow = names("env_allow")
+    billing = str(pick("billing", "auto")).strip().lower()  # AL_BILLING: on/off/auto (auto: on for PostgreSQL)
     return Settings(
         home=home,
         database_url=pick("database_url", f"sqlite:///{home / 'automatelanka.db'}"),
@@ -170,6 +178,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         schedule_catch_up=str(pick("schedule_catch_up", "false")).strip().lower() in ("1", "true", "yes", "on"),
         runs_max_age_days=number("runs_max_age_days", 0.0),
         runs_keep_per_workflow=number("runs_keep_per_workflow", 0, int),
+        billing_enabled=billing in ("1", "true", "yes", "on") or (
+            billing == "auto" and str(pick("database_url", "")).startswith("postgres")),
+        stripe_api_key=pick("stripe_api_key", ""),
+        stripe_api_base=pick("stripe_api_base", ""),
+        stripe_webhook_secret=pick("stripe_webhook_secret", ""),
         sources=sources,
     )
 

@@ -95,6 +95,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body("validation_error", f"{exc.field}: {exc}", [{"field": exc.field, "problem": str(exc)}]),
                             status_code=422)
 
+    from automatelanka.services.limits import PlanLimitExceeded
+
+    @app.exception_handler(PlanLimitExceeded)
+    async def _plan_limit(request: Request, exc: PlanLimitExceeded) -> JSONResponse:
+        return JSONResponse({"error": exc.error()}, status_code=exc.status)
+
     @app.exception_handler(PermissionError)
     async def _denied(request: Request, exc: PermissionError) -> JSONResponse:
         return JSONResponse(body("forbidden", str(exc) or "not allowed"), status_code=403)

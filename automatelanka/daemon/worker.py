@@ -87,6 +87,9 @@ def build(settings: Any, engine: Engine, *, bus: events.EventBus | None = None) 
     from automatelanka.engine.nodes.base import registry
 
     registry()  # load every node module now: first use from several threads at once is not safe
+    from automatelanka.services import limits
+
+    limits.configure(engine, settings)  # plan limits on when billing is (hosted mode)
     runtime = execution.Runtime(engine=engine, settings=settings, bus=bus or events.bus_for(settings.queue_url))
     queue = RunQueue(settings.queue_url)
     queue.runtime = runtime

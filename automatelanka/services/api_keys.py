@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from automatelanka.services import audit
+from automatelanka.services import audit, usage
 from automatelanka.services.auth import InvalidInput, hash_secret
 from automatelanka.store.repositories import api_keys as repo
-from automatelanka.store.repositories import usage
 from automatelanka.store.types import utcnow
 
 KEY_PREFIX = "al_"
@@ -60,10 +59,7 @@ def record_use(conn: Connection, workspace_id: uuid.UUID, key_id: uuid.UUID, *, 
     """Count an API call for the workspace's usage and, if ``touch``, set ``last_used_at``."""
     if touch:
         repo.touch_api_key(conn, workspace_id, key_id)
-    now = utcnow()
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    usage.record_usage(conn, workspace_id, period_start=start, period_end=end, api_calls=1)
+    usage.count_api_call(conn, workspace_id)
 
 
 def list_keys(conn: Connection, workspace_id: uuid.UUID) -> list[dict[str, Any]]:

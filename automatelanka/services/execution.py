@@ -266,7 +266,7 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
             stored = run_exec.finish_running(conn, workspace_id, run_id, status=status, started_at=started_at,
                                              output=output, error=_jsonable(error), node_executions=len(rows),
                                              at=finished_at)
-            usage.count_run(conn, workspace_id, node_executions=len(rows), at=finished_at)
+            usage.count_nodes(conn, workspace_id, node_executions=len(rows), at=finished_at)  # run counted at admission
         if not stored:
             log.info("run %s was finished elsewhere meanwhile (cancelled or recovered)", run_id)
     finally:
@@ -302,7 +302,10 @@ def execute_queued(runtime: Runtime, workspace_id: uuid.UUID, run_id: uuid.UUID)
 def create_running(conn: Connection, runtime: Runtime, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *,
                    trigger_type: str, input: dict[str, Any], triggered_by: uuid.UUID | None = None) -> dict[str, Any]:
     """Persist a run that this process executes right away (inline webhook path), lease included."""
+    from automatelanka.services import limits
+
     now = utcnow()
+    limits.admit_run(conn, workspace_id, at=now)  # counts the run, or raises PlanLimitExceeded
     run = run_exec.insert_run(conn, {
         "workspace_id": workspace_id, "workflow_id": workflow_id, "trigger_type": trigger_type,
         "triggered_by": triggered_by, "status": "running", "started_at": now, "input": input, "created_at": now,

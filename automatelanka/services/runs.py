@@ -19,7 +19,12 @@ from automatelanka.store.types import utcnow
 def create_queued(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *, trigger_type: str,
                   input: dict[str, Any], triggered_by: uuid.UUID | None = None,
                   retry_of: uuid.UUID | None = None) -> dict[str, Any]:
-    """Persist a queued run (NotFound if the workflow is not in the workspace); enqueue it after commit."""
+    """Persist a queued run (NotFound if the workflow is not in the workspace); enqueue it after commit.
+
+    The run is counted (and may be refused: ``limits.PlanLimitExceeded``) in the same transaction."""
+    from automatelanka.services import limits
+
+    limits.admit_run(conn, workspace_id)
     return repo.create_run(conn, workspace_id, workflow_id, trigger_type=trigger_type, triggered_by=triggered_by,
                            input=input, retry_of=retry_of, status="queued")
 

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from sqlalchemy import Connection, Engine
 
+from automatelanka.services import limits
 from automatelanka.services.execution import writing
+from automatelanka.services.limits import PlanLimitExceeded
 from automatelanka.store.repositories import schedules as repo
 from automatelanka.store.types import utcnow
 
@@ -186,7 +188,12 @@ def fire_due(engine: Engine, enqueue: Callable[[dict[str, Any]], Any], *, now: d
                 continue  # another scheduler fired it
             if missed and not catch_up:
                 continue
-            run = create_run(conn, schedule, expected)
+            try:
+                run = create_run(conn, schedule, expected)
+            except PlanLimitExceeded as exc:  # kept as a failed run naming the limit; tick consumed
+                limits.record_refused(conn, schedule["workspace_id"], schedule["workflow_id"],
+                                      trigger_type="schedule", input=None, error=exc)
+                continue
         enqueue(run)
         fired += 1
     return fired

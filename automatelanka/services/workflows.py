@@ -116,7 +116,10 @@ def create(conn: Connection, workspace_id: uuid.UUID, definition: dict[str, Any]
            tags: list[str] | None = None, created_by: uuid.UUID | None = None,
            filename: str | None = None, digest: str | None = None) -> dict[str, Any]:
     """Save a new workflow (inactive) with its version 1 (``digest``: its content hash, if known)."""
+    from automatelanka.services import limits
+
     validate_definition(definition)
+    limits.check_workflows(conn, workspace_id)  # PlanLimitExceeded (402) past the plan's workflows
     name = (name or definition.get("name") or "My workflow").strip()[:300] or "My workflow"
     tag_list = normalize_tags(tags if tags is not None else definition.get("tags"))
     return repo.create_workflow(conn, workspace_id, name=name, definition=definition, created_by=created_by,

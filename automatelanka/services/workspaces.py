@@ -159,6 +159,9 @@ def invite(conn: Connection, workspace_id: uuid.UUID, *, email: str, role: str, 
     existing = user_repo.get_user_by_email(conn, email)
     if existing is not None and repo.get_membership(conn, workspace_id, existing["id"]) is not None:
         raise Conflict(f"{email} is already a member")
+    from automatelanka.services import limits
+
+    limits.check_members(conn, workspace_id)  # PlanLimitExceeded (402) past the plan's members
     token = new_secret()
     row = repo.create_invitation(conn, workspace_id, email=email, role=role, token_hash=hash_secret(token),
                                  expires_at=utcnow() + INVITATION_TTL, invited_by=actor_id)
@@ -176,6 +179,9 @@ def accept(conn: Connection, token: str, *, user_id: uuid.UUID, ip: str | None =
     ws_id = invitation["workspace_id"]
     if repo.get_membership(conn, ws_id, user_id) is not None:
         raise Conflict("you are already a member of this workspace")
+    from automatelanka.services import limits
+
+    limits.check_members(conn, ws_id, count_invitations=False)
     member = repo.accept_invitation(conn, ws_id, invitation["id"], user_id)
     if member is None:
         raise NotFound("invitation not found, expired, already used, or for another e-mail address")

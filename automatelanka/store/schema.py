@@ -239,6 +239,7 @@ plans = Table(
     Column("price_cents", Integer, nullable=False, default=0),
     Column("interval", String(16), nullable=False, default="month"),
     Column("active", Boolean, nullable=False, default=True),
+    Column("stripe_price_id", String(200)),  # migration 0004: the Stripe Price a checkout sells
     _created(),
 )
 
@@ -254,6 +255,10 @@ subscriptions = Table(
     Column("provider", String(32)),
     Column("provider_ref", String(200), index=True),
     Column("cancelled_at", UTCDateTime),
+    # migration 0004: Stripe state (cancel at period end; past_due grace starts here)
+    Column("cancel_at_period_end", Boolean, nullable=False, default=False, server_default=false()),
+    Column("past_due_since", UTCDateTime),
+    Column("updated_at", UTCDateTime),
     _created(),
 )
 
@@ -343,4 +348,5 @@ audit_log = Table(
 
 # The daemon execution side's tables (run leases, schedules, webhook secrets; migration 0003) live
 # in their own module on this same metadata; import it so `metadata` always lists every table.
+from automatelanka.store import schema_billing as _schema_billing  # noqa: E402, F401  (migration 0004)
 from automatelanka.store import schema_runtime as _schema_runtime  # noqa: E402, F401

@@ -152,7 +152,7 @@ def test_subscriptions(tenants) -> None:
     engine, a, b, _ = tenants
     now = utcnow()
     with engine.begin() as conn:
-        plan = billing.create_plan(conn, code="pro", name="Pro", limits={"runs": 10000})["id"]
+        plan = billing.create_plan(conn, code="test-plan", name="Test plan", limits={"runs": 10000})["id"]
         sub = billing.create_subscription(conn, a, plan_id=plan, period_start=now, period_end=now + timedelta(days=30))
     with engine.begin() as conn:
         assert billing.get_subscription(conn, b, sub["id"]) is None
@@ -160,7 +160,7 @@ def test_subscriptions(tenants) -> None:
         assert not billing.update_subscription(conn, b, sub["id"], status="cancelled")
     with engine.connect() as conn:
         current = billing.current_subscription(conn, a)
-        assert (current["plan_code"], current["status"], current["plan_limits"]) == ("pro", "active", {"runs": 10000})
+        assert (current["plan_code"], current["status"], current["plan_limits"]) == ("test-plan", "active", {"runs": 10000})
 
 
 def test_webhooks(tenants) -> None:

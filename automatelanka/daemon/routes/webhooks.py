@@ -9,6 +9,8 @@ request's worker thread; otherwise the run is queued and the answer waits for it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import anyio
@@ -25,7 +27,7 @@ from automatelanka.daemon.routes._execution_common import (
     wait_finished,
 )
 from automatelanka.daemon.routes._execution_common import queue as run_queue
-from automatelanka.services import execution
+from automatelanka.services import execution, limits
 from automatelanka.services import runs as run_service
 from automatelanka.services import webhooks as service
 
@@ -45,6 +47,19 @@ def _to_response(answer: service.Response) -> Response:
         media = next((v for k, v in headers.items() if k.lower() == "content-type"), "text/plain; charset=utf-8")
         return Response(body, status_code=answer.status, headers=headers, media_type=media)
     return JSONResponse(body, status_code=answer.status, headers=headers)
+
+
+@contextmanager
+def _refusal_recorded(eng: Any, workspace_id: uuid.UUID, workflow_id: uuid.UUID, spec: dict[str, Any],
+                      test: bool) -> Iterator[None]:
+    """A trigger past the plan's runs is answered 429 (plan_limit) and kept as a failed run."""
+    try:
+        yield
+    except limits.PlanLimitExceeded as exc:
+        if not test:
+            with execution.writing(eng) as conn:
+                limits.record_refused(conn, workspace_id, workflow_id, trigger_type="webhook", input=spec, error=exc)
+        raise
 
 
 def _base_url(request: Request) -> str:
@@ -85,7 +100,7 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
         spec = execution.run_input([item], mode="manual" if test else "webhook", start_node=hook.node_name)
         workspace_id, workflow_id = target["workspace_id"], target["workflow_id"]
         if hook.response_mode != "onReceived" and inline:
-            with execution.writing(eng) as conn:
+            with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
                 run = execution.create_running(conn, rt, workspace_id, workflow_id, trigger_type="webhook",
                                                input=spec)
             done = execution.execute_claimed(rt, run, target["definition"])
@@ -94,7 +109,7 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
             status = execution.STATUS.get(done.status, "failed")
             return (service.finished_response(hook, status, execution.run_output(done),
                                               done.state.cache.get("webhook_response")), None, hook)
-        with execution.writing(eng) as conn:
+        with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
             run = run_service.create_queued(conn, workspace_id, workflow_id, trigger_type="webhook", input=spec)
         if hook.response_mode != "onReceived":
             rt.waiter(run["id"])
