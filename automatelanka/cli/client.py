@@ -254,8 +254,12 @@ class Client:
         ref = ref.strip()
         if is_uuid(ref):
             return self.get(f"/api/workflows/{ref}")
-        found = list(self.pages("/api/workflows", {"q": ref}, limit=2000))
-        exact = [w for w in found if w["name"] == ref] or [w for w in found if w["name"].lower() == ref.lower()]
+        def named(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [w for w in found if w["name"] == ref] or [w for w in found if w["name"].lower() == ref.lower()]
+
+        exact = named(list(self.pages("/api/workflows", {"q": ref}, limit=2000)))
+        if not exact:  # the list's q is a full-text search: a name of only stop words or symbols may miss
+            exact = named(list(self.pages("/api/workflows")))
         if len(exact) == 1:
             return exact[0]
         if not exact:
