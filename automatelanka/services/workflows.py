@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, func, or_, select
+from sqlalchemy import Connection, String, cast, func, select
 
 from automatelanka.store.errors import NotFound
 from automatelanka.store.repositories import workflows as repo
@@ -122,9 +122,18 @@ def create(conn: Connection, workspace_id: uuid.UUID, definition: dict[str, Any]
     limits.check_workflows(conn, workspace_id)  # PlanLimitExceeded (402) past the plan's workflows
     name = (name or definition.get("name") or "My workflow").strip()[:300] or "My workflow"
     tag_list = normalize_tags(tags if tags is not None else definition.get("tags"))
-    return repo.create_workflow(conn, workspace_id, name=name, definition=definition, created_by=created_by,
-                                tags=tag_list, filename=filename, active=False, digest=digest,
-                                **derive(definition))
+    row = repo.create_workflow(conn, workspace_id, name=name, definition=definition, created_by=created_by,
+                               tags=tag_list, filename=filename, active=False, digest=digest,
+                               **derive(definition))
+    _index(conn, row)
+    return row
+
+
+def _index(conn: Connection, row: dict[str, Any]) -> None:
+    """Keep the full-text index in step with the workflow, in the same transaction."""
+    from automatelanka.services import search as full_text
+
+    full_text.index_workflow(conn, row)
 
 
 def get(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> dict[str, Any]:
@@ -153,14 +162,18 @@ def update(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *,
         fields["tags"] = normalize_tags(tags)
     row = repo.update_workflow(conn, workspace_id, workflow_id, changed_by=changed_by, message=message, **fields)
     assert row is not None
+    _index(conn, row)
     if current["active"] and definition is not None:
         register_triggers(conn, row, default_timezone=default_timezone)
     return row
 
 
 def delete(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> None:
+    from automatelanka.services import search as full_text
+
     if not repo.delete_workflow(conn, workspace_id, workflow_id):
         raise NotFound("workflow not found")
+    full_text.remove_workflow(conn, workflow_id)
 
 
 @dataclass
@@ -171,15 +184,15 @@ class ListFilters:
     q: str | None = None
 
 
-def search(conn: Connection, workspace_id: uuid.UUID, q: str) -> Any:
-    """The condition matching ``q`` (LIKE on name and description). Full-text search plugs in here."""
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(workflows.c.name.ilike(pattern, escape="\\"), workflows.c.description.ilike(pattern, escape="\\"))
-
-
 def list_workflows(conn: Connection, workspace_id: uuid.UUID, filters: ListFilters, *, limit: int = 50,
                    cursor: str | None = None) -> Page:
-    """Newest first, keyset-paginated by ``(created_at, id)`` so pages stay stable under edits."""
+    """Newest first, keyset-paginated by ``(created_at, id)`` so pages stay stable under edits.
+
+    With a query ``q`` the full-text search ranks them instead (best first; the cursor is then an
+    offset into the ranking).
+    """
+    if filters.q:
+        return _search_page(conn, workspace_id, filters, limit=limit, cursor=cursor)
     conditions = [in_workspace(workflows, workspace_id)]
     if filters.active is not None:
         conditions.append(workflows.c.active == filters.active)
@@ -188,9 +201,29 @@ def list_workflows(conn: Connection, workspace_id: uuid.UUID, filters: ListFilte
     if filters.tag:
         conditions.append(cast(workflows.c.tags, String).like(
             "%" + json.dumps(filters.tag)[:-1].replace("%", "\\%").replace("_", "\\_") + '"%', escape="\\"))
-    if filters.q:
-        conditions.append(search(conn, workspace_id, filters.q))
     return keyset_page(conn, workflows, conditions, limit=limit, cursor=cursor, columns=LIST_COLUMNS)
+
+
+def _search_page(conn: Connection, workspace_id: uuid.UUID, filters: ListFilters, *, limit: int,
+                 cursor: str | None) -> Page:
+    from automatelanka.services import search as full_text
+
+    try:
+        offset = int(cursor[2:]) if cursor and cursor.startswith("o:") else 0
+    except ValueError:
+        raise ValueError("invalid cursor") from None
+    found = full_text.search_workflows(
+        conn, workspace_id, filters.q or "", limit=limit + 1, offset=offset,
+        filters=full_text.SearchFilters(trigger_type=filters.trigger_type, active=filters.active))
+    ids = [uuid.UUID(str(r["id"])) for r in found.results]
+    rows = {r["id"]: r for r in conn.execute(
+        select(*LIST_COLUMNS).where(
+            in_workspace(workflows, workspace_id), workflows.c.id.in_(ids))).mappings()}
+    items = [dict(rows[i]) for i in ids if i in rows]
+    if filters.tag:
+        items = [r for r in items if filters.tag in (r.get("tags") or [])]
+    more = len(items) > limit
+    return Page(items[:limit], f"o:{offset + limit}" if more else None)
 
 
 # --- versions ---------------------------------------------------------------------------------
@@ -304,6 +337,7 @@ def activate(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, 
     with conn.begin_nested():
         register_triggers(conn, row, default_timezone=default_timezone)
         repo.update_workflow(conn, workspace_id, workflow_id, active=True)
+    _index(conn, {**row, "active": True})
     return {**row, "active": True}
 
 
@@ -314,6 +348,7 @@ def deactivate(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID
     webhooks.unregister(conn, workspace_id, workflow_id)
     schedules.unregister(conn, workspace_id, workflow_id)
     repo.update_workflow(conn, workspace_id, workflow_id, active=False)
+    _index(conn, {**row, "active": False})
     return {**row, "active": False}
 
 

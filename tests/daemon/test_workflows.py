@@ -88,7 +88,10 @@ def test_list_filters_and_stable_keyset_pages(wclient, ann) -> None:
 
     assert names(tag="odd") == {"wf 1", "wf 3", "wf 5"}
     assert names(trigger="webhook") == {"hook listed"}
-    assert names(q="WF 6") == {"wf 6"}
+    # q is full-text search: ranked, best match first
+    ranked = wclient.get("/api/workflows", params={"q": "WF 6"}, headers=h).json()["items"]
+    assert ranked and ranked[0]["name"] == "wf 6"
+    assert names(q="zzzz-nothing-like-this") == set()
     assert names(active=True) == set()
     assert wclient.get("/api/workflows", params={"cursor": "bogus"}, headers=h).status_code == 422
     assert wclient.get("/api/workflows", params={"trigger": "nope"}, headers=h).status_code == 422
