@@ -57,6 +57,9 @@ class Settings:
     rate_limit_auth: int = 20
     #: Runs: worker threads per process, longest run (seconds), schedule catch-up after downtime,
     #: retention (finished runs older than N days / beyond the newest N per workflow; 0 = keep).
+    #: Whether the Execute Command node may run shell commands (off by default: it runs them as
+    #: the daemon's user).
+    allow_execute_command: bool = False
     worker_concurrency: int = 4
     run_timeout_s: float = 3600.0
     schedule_catch_up: bool = False
@@ -143,6 +146,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{name}: expected a number, got {raw!r}") from exc
 
+    def flag(name: str, default: bool) -> bool:
+        raw = pick(name, default)
+        if isinstance(raw, bool):
+            return raw
+        value = str(raw).strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{name}: expected true or false, got {raw!r}")
+
     def names(name: str) -> list[str]:
         raw = pick(name, "")
         return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
@@ -167,7 +181,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_user=pick("smtp_user", ""),
         smtp_password=pick("smtp_password", ""),
         smtp_from=pick("smtp_from", "automatelanka@localhost"),
-        smtp_tls=str(pick("smtp_tls", "true")).strip().lower() not in ("0", "false", "no", "off"),
+        smtp_tls=flag("smtp_tls", True),
         public_url=pick("public_url", ""),
         cors_origins=tuple(names("cors_origins")),
         rate_limit_ip=number("rate_limit_ip", 600, int),
@@ -175,7 +189,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rate_limit_auth=number("rate_limit_auth", 20, int),
         worker_concurrency=number("worker_concurrency", 4, int),
         run_timeout_s=number("run_timeout_s", 3600.0),
-        schedule_catch_up=str(pick("schedule_catch_up", "false")).strip().lower() in ("1", "true", "yes", "on"),
+        schedule_catch_up=flag("schedule_catch_up", False),
         runs_max_age_days=number("runs_max_age_days", 0.0),
         runs_keep_per_workflow=number("runs_keep_per_workflow", 0, int),
         billing_enabled=billing in ("1", "true", "yes", "on") or (
@@ -183,6 +197,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         stripe_api_key=pick("stripe_api_key", ""),
         stripe_api_base=pick("stripe_api_base", ""),
         stripe_webhook_secret=pick("stripe_webhook_secret", ""),
+        allow_execute_command=flag("allow_execute_command", False),
         sources=sources,
     )
 

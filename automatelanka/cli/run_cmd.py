@@ -98,6 +98,7 @@ def run(
         http=_http_factory(),
         outbound_policy=make_policy(hosted=False, daemon_base_url=settings.public_url or None),
         files_root=settings.files_root,
+        allow_execute_command=settings.allow_execute_command,
         env=env,
         limits=Limits(js_time_limit_s=settings.js_time_limit_s, js_memory_limit_mb=settings.js_memory_limit_mb,
                       python_time_limit_s=settings.js_time_limit_s),

@@ -22,6 +22,8 @@ TIMEOUT_S = 300.0
 
 def _run(ctx: NodeContext, command: str) -> dict[str, Any]:
     root = ctx.state.services.files_root
+    if root is not None and not root.is_dir():
+        root = None  # the files folder is created on first use; commands then run where we are
     try:
         done = subprocess.run(command, shell=True, capture_output=True, timeout=TIMEOUT_S,
                               cwd=str(root) if root else None, check=False)
