@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from automatelanka.store.repositories._common import Page, Row, in_workspace, keyset_page, one
@@ -52,6 +52,39 @@ def list_runs(
     return keyset_page(conn, runs, conditions, limit=limit, cursor=cursor, columns=SUMMARY_COLUMNS)
 
 
+# The statements of the per-run hot path are built once: building and cache-keying a SQLAlchemy
+# statement costs more than executing it on SQLite. Parameters are bound at execution.
+_INSERT_RUN = insert(runs)
+_INSERT_NODE_DATA = insert(run_node_data)
+_FINISH_RUN = (
+    update(runs)
+    .where(runs.c.workspace_id == bindparam("w_workspace_id"), runs.c.id == bindparam("w_run_id"),
+           runs.c.status == "running")
+    .values(status=bindparam("v_status"), output=bindparam("v_output"), error=bindparam("v_error"),
+            node_executions=bindparam("v_node_executions"), finished_at=bindparam("v_finished_at"),
+            duration_ms=bindparam("v_duration_ms"))
+)
+_DROP_LEASE = delete(run_leases).where(run_leases.c.workspace_id == bindparam("w_workspace_id"),
+                                       run_leases.c.run_id == bindparam("w_run_id"))
+_TAKE_LEASE: dict[str, Any] = {}
+
+
+def _take_lease_stmt(dialect_name: str) -> Any:
+    stmt = _TAKE_LEASE.get(dialect_name)
+    if stmt is None:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        stmt = dialect.insert(run_leases).values(
+            run_id=bindparam("v_run_id"), workspace_id=bindparam("v_workspace_id"), worker=bindparam("v_worker"),
+            lease_until=bindparam("v_lease_until"), attempts=1, cancel_requested=False,
+        )
+        stmt = _TAKE_LEASE[dialect_name] = stmt.on_conflict_do_update(
+            index_elements=[run_leases.c.run_id],
+            set_={"worker": stmt.excluded.worker, "lease_until": stmt.excluded.lease_until,
+                  "attempts": run_leases.c.attempts + 1},
+        )
+    return stmt
+
+
 def insert_run(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
     """Insert a fully formed run row (the caller checked the workflow is in the workspace)."""
     row = {
@@ -59,7 +92,7 @@ def insert_run(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
         "created_at": utcnow(), "started_at": None, "finished_at": None, "duration_ms": None,
         "input": None, "output": None, "error": None, "node_executions": 0, "retry_of": None, **values,
     }
-    conn.execute(insert(runs).values(**row))
+    conn.execute(_INSERT_RUN, row)
     return row
 
 
@@ -81,16 +114,9 @@ def claim_queued(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *
 def take_lease(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, worker: str,
                lease_until: datetime) -> None:
     """Create the run's lease, or renew it and count one more attempt."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(run_leases).values(
-        run_id=run_id, workspace_id=workspace_id, worker=worker, lease_until=lease_until, attempts=1,
-        cancel_requested=False,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[run_leases.c.run_id],
-        set_={"worker": worker, "lease_until": lease_until, "attempts": run_leases.c.attempts + 1},
-    )
-    conn.execute(stmt)
+    conn.execute(_take_lease_stmt(conn.dialect.name),
+                 {"v_run_id": run_id, "v_workspace_id": workspace_id, "v_worker": worker,
+                  "v_lease_until": lease_until})
 
 
 def renew_leases(conn: Connection, run_ids: Iterable[uuid.UUID], lease_until: datetime) -> int:
@@ -147,7 +173,7 @@ def record_node_data_many(conn: Connection, workspace_id: uuid.UUID, run_id: uui
         "id": new_id(), "workspace_id": workspace_id, "run_id": run_id, "run_index": 0, "execution_index": 0,
         "status": "success", "outputs": None, "error": None, "started_at": None, "duration_ms": None,
         "created_at": now, **row} for row in rows]
-    conn.execute(insert(run_node_data), values)
+    conn.execute(_INSERT_NODE_DATA, values)
 
 
 def finish_running(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, status: str,
@@ -155,12 +181,12 @@ def finish_running(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID,
                    at: datetime | None = None) -> bool:
     """Store the outcome of a running run and drop its lease; False if it was no longer running."""
     at = at or utcnow()
-    done = conn.execute(
-        update(runs).where(in_workspace(runs, workspace_id), runs.c.id == run_id, runs.c.status == "running")
-        .values(status=status, output=output, error=error, node_executions=node_executions, finished_at=at,
-                duration_ms=max(0, int((at - started_at).total_seconds() * 1000)))
-    ).rowcount
-    conn.execute(delete(run_leases).where(in_workspace(run_leases, workspace_id), run_leases.c.run_id == run_id))
+    where = {"w_workspace_id": workspace_id, "w_run_id": run_id}
+    done = conn.execute(_FINISH_RUN, {
+        **where, "v_status": status, "v_output": output, "v_error": error, "v_node_executions": node_executions,
+        "v_finished_at": at, "v_duration_ms": max(0, int((at - started_at).total_seconds() * 1000)),
+    }).rowcount
+    conn.execute(_DROP_LEASE, where)
     return done > 0
 
 

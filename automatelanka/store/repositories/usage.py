@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,20 +27,29 @@ def record_usage(
     api_calls: int = 0,
 ) -> None:
     """Add to the period's counters in one atomic upsert (safe with concurrent writers)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    added = {"runs": runs, "node_executions": node_executions, "api_calls": api_calls}
-    stmt = dialect.insert(usage_records).values(
-        id=new_id(), workspace_id=workspace_id, period_start=period_start, period_end=period_end,
-        updated_at=utcnow(), **added,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[usage_records.c.workspace_id, usage_records.c.period_start],
-        set_={
-            **{name: usage_records.c[name] + stmt.excluded[name] for name in COUNTERS},
-            "updated_at": stmt.excluded.updated_at,
-        },
-    )
-    conn.execute(stmt)
+    conn.execute(_upsert(conn.dialect.name), {
+        "id": new_id(), "workspace_id": workspace_id, "period_start": period_start, "period_end": period_end,
+        "updated_at": utcnow(), "runs": runs, "node_executions": node_executions, "api_calls": api_calls,
+    })
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect_name: str) -> Any:
+    """The upsert statement, built once per dialect (building it costs more than running it)."""
+    stmt = _UPSERTS.get(dialect_name)
+    if stmt is None:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        insert = dialect.insert(usage_records)
+        stmt = _UPSERTS[dialect_name] = insert.on_conflict_do_update(
+            index_elements=[usage_records.c.workspace_id, usage_records.c.period_start],
+            set_={
+                **{name: usage_records.c[name] + insert.excluded[name] for name in COUNTERS},
+                "updated_at": insert.excluded.updated_at,
+            },
+        )
+    return stmt
 
 
 def get_usage(conn: Connection, workspace_id: uuid.UUID, period_start: datetime) -> Row | None:
