@@ -14,11 +14,10 @@ import json
 import secrets as pysecrets
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 
-from sqlalchemy import Connection, String, cast, select
+from sqlalchemy import Connection, String, bindparam, cast, select
 
 from automatelanka.store.errors import Conflict, NotFound
 from automatelanka.store.repositories import webhook_secrets as secrets_repo
@@ -110,23 +109,39 @@ def hooks_of(definition: dict[str, Any]) -> list[Hook]:
     return out
 
 
-@lru_cache(maxsize=512)
-def _hooks_cached(content_hash: str, definition_json: str) -> tuple[Hook, ...]:
-    return tuple(hooks_of(json.loads(definition_json)))
+_HOOKS: dict[str, tuple[Hook, ...]] = {}
 
 
 def hook_for(workflow: dict[str, Any], node_name: str) -> Hook | None:
     """The Hook for a node of a stored workflow (parsed once per content hash)."""
-    hooks = _hooks_cached(workflow["content_hash"], json.dumps(workflow["definition"]))
+    key = workflow.get("content_hash") or json.dumps(workflow["definition"], sort_keys=True)
+    hooks = _HOOKS.get(key)
+    if hooks is None:
+        if len(_HOOKS) >= 1024:
+            _HOOKS.clear()
+        hooks = _HOOKS[key] = tuple(hooks_of(workflow["definition"]))
     return next((h for h in hooks if h.node_name == node_name), None)
 
 
 # --- registration --------------------------------------------------------------------------------
 
+_generation = 0
+
+
+def generation() -> int:
+    """Bumped whenever this process changes a registration or a secret (see ``webhook_cache``)."""
+    return _generation
+
+
+def _changed() -> None:
+    global _generation
+    _generation += 1
+
 
 def register(conn: Connection, workflow: dict[str, Any]) -> list[dict[str, Any]]:
     """Claim every (method, path) of the workflow; Conflict names the first one taken elsewhere."""
     workspace_id, workflow_id = workflow["workspace_id"], workflow["id"]
+    _changed()
     repo.delete_workflow_webhooks(conn, workspace_id, workflow_id)
     done = []
     for hook in hooks_of(workflow["definition"]):
@@ -147,20 +162,23 @@ def register(conn: Connection, workflow: dict[str, Any]) -> list[dict[str, Any]]
 
 
 def unregister(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> int:
+    _changed()
     return repo.delete_workflow_webhooks(conn, workspace_id, workflow_id)
+
+
+_RESOLVE = (
+    select(webhooks.c.workspace_id, webhooks.c.workflow_id, webhooks.c.node_name, workflows.c.definition,
+           workflows.c.content_hash, webhook_secrets.c.secret)
+    .join(workflows, workflows.c.id == webhooks.c.workflow_id)
+    .outerjoin(webhook_secrets, (webhook_secrets.c.workflow_id == webhooks.c.workflow_id)
+               & (webhook_secrets.c.node_name == webhooks.c.node_name))
+    .where(webhooks.c.method == bindparam("method"), webhooks.c.path == bindparam("path"))
+)
 
 
 def resolve(conn: Connection, method: str, path: str) -> dict[str, Any] | None:
     """The active registration serving ``method path`` with its workflow and secret (one query)."""
-    stmt = (
-        select(webhooks.c.workspace_id, webhooks.c.workflow_id, webhooks.c.node_name, workflows.c.definition,
-               workflows.c.content_hash, webhook_secrets.c.secret)
-        .join(workflows, workflows.c.id == webhooks.c.workflow_id)
-        .outerjoin(webhook_secrets, (webhook_secrets.c.workflow_id == webhooks.c.workflow_id)
-                   & (webhook_secrets.c.node_name == webhooks.c.node_name))
-        .where(webhooks.c.method == method.upper(), webhooks.c.path == path.strip("/"))
-    )
-    row = conn.execute(stmt).mappings().first()
+    row = conn.execute(_RESOLVE, {"method": method.upper(), "path": path.strip("/")}).mappings().first()
     return dict(row) if row else None
 
 
@@ -216,11 +234,13 @@ def create_secret(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.U
     if not any(h.node_name == node_name for h in hooks_of(wf)):
         raise NotFound(f"webhook node {node_name!r} not found in this workflow")
     secret = pysecrets.token_hex(32)
+    _changed()
     secrets_repo.set_secret(conn, workspace_id, workflow_id, node_name, secret)
     return secret
 
 
 def delete_secret(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, node_name: str) -> None:
+    _changed()
     if not secrets_repo.clear_secret(conn, workspace_id, workflow_id, node_name):
         raise NotFound("no signing secret for this node")
 

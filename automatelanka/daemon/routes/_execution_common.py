@@ -75,11 +75,13 @@ async def wait_finished(request: Request, workspace_id: uuid.UUID, run_id: uuid.
     waiter = rt.waiter(run_id)
     eng = engine(request)
     deadline = anyio.current_time() + timeout
+    pause = 0.01  # a run another process executes is seen by polling: soon at first, then every 0.25 s
     try:
         while True:
             remaining = deadline - anyio.current_time()
-            if waiter.is_set() or remaining <= 0 or await anyio.to_thread.run_sync(waiter.wait, min(0.5, remaining)):
-                pass
+            if not waiter.is_set() and remaining > 0:
+                await anyio.to_thread.run_sync(waiter.wait, min(pause, remaining))
+                pause = min(pause * 2, 0.25)
             with reading(eng) as conn:
                 run = run_service.get(conn, workspace_id, run_id)
             if run["status"] in FINISHED_STATUSES:

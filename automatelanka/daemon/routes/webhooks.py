@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 
 from automatelanka.daemon.deps import Principal, require
 from automatelanka.daemon.errors import ApiError
@@ -27,7 +28,7 @@ from automatelanka.daemon.routes._execution_common import (
     wait_finished,
 )
 from automatelanka.daemon.routes._execution_common import queue as run_queue
-from automatelanka.services import execution, limits
+from automatelanka.services import execution, limits, webhook_cache
 from automatelanka.services import runs as run_service
 from automatelanka.services import webhooks as service
 
@@ -67,7 +68,17 @@ def _base_url(request: Request) -> str:
     return public.rstrip("/") if public else str(request.base_url).rstrip("/")
 
 
+def _reader(find: Any) -> Any:
+    """``find(conn, method)`` on a read-only connection of the request's database."""
+    def target_of(request: Request, method: str) -> dict[str, Any] | None:
+        with service_errors(), reading(engine(request)) as conn:
+            return find(conn, method)
+
+    return target_of
+
+
 async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool = False) -> Response:
+    """Answer a webhook request; ``target_of(request, method)`` finds its registration."""
     body = await request.body()
     method = request.method.upper()
     headers = dict(request.headers)
@@ -80,8 +91,7 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
     inline = bool(request.app.state.run_worker)
 
     def work() -> tuple[service.Response | None, dict[str, Any] | None, service.Hook | None]:
-        with service_errors(), reading(eng) as conn:
-            target = target_of(conn, method)
+        target = target_of(request, method)
         if target is None:
             raise ApiError(404, "not_found", f'The requested webhook "{method} {url_path}" is not registered.')
         try:
@@ -100,15 +110,21 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
         spec = execution.run_input([item], mode="manual" if test else "webhook", start_node=hook.node_name)
         workspace_id, workflow_id = target["workspace_id"], target["workflow_id"]
         if hook.response_mode != "onReceived" and inline:
-            with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
-                run = execution.create_running(conn, rt, workspace_id, workflow_id, trigger_type="webhook",
-                                               input=spec)
-            done = execution.execute_claimed(rt, run, target["definition"])
+            try:
+                with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
+                    run = execution.create_running(conn, rt, workspace_id, workflow_id, trigger_type="webhook",
+                                                   input=spec)
+            except IntegrityError:  # the workflow was deleted since its registration was cached
+                webhook_cache.for_engine(eng).forget()
+                raise ApiError(404, "not_found",
+                               f'The requested webhook "{method} {url_path}" is not registered.') from None
+            done = execution.execute_claimed(rt, run, target.get("workflow") or target["definition"])
             if done is None:
                 return service.finished_response(hook, "failed", None, None), None, hook
             status = execution.STATUS.get(done.status, "failed")
-            return (service.finished_response(hook, status, execution.run_output(done),
-                                              done.state.cache.get("webhook_response")), None, hook)
+            response = done.state.cache.get("webhook_response")
+            output = None if response and hook.response_mode == "responseNode" else execution.run_output(done)
+            return service.finished_response(hook, status, output, response), None, hook
         with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
             run = run_service.create_queued(conn, workspace_id, workflow_id, trigger_type="webhook", input=spec)
         if hook.response_mode != "onReceived":
@@ -132,20 +148,21 @@ async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool 
 
 @router.api_route("/webhook/{path:path}", methods=METHODS, include_in_schema=False)
 async def production_webhook(path: str, request: Request) -> Response:
-    return await _serve(request, lambda conn, method: service.resolve(conn, method, path), f"webhook/{path}")
+    return await _serve(request, lambda req, method: webhook_cache.for_engine(engine(req)).lookup(method, path),
+                        f"webhook/{path}")
 
 
 @router.api_route("/webhook-test/{path:path}", methods=METHODS, include_in_schema=False)
 async def test_webhook(path: str, request: Request) -> Response:
-    return await _serve(request, lambda conn, method: service.resolve_test(conn, method, path),
+    return await _serve(request, _reader(lambda conn, method: service.resolve_test(conn, method, path)),
                         f"webhook-test/{path}", test=True)
 
 
 @router.api_route("/api/webhooks/{workspace_id}/{workflow_id}/{key}", methods=METHODS,
                   summary="Trigger a workflow's webhook node by workspace, workflow and node key")
 async def workflow_webhook(workspace_id: uuid.UUID, workflow_id: uuid.UUID, key: str, request: Request) -> Response:
-    return await _serve(request, lambda conn, method: service.resolve_for_workflow(
-        conn, workspace_id, workflow_id, key, method), f"api/webhooks/{workspace_id}/{workflow_id}/{key}")
+    return await _serve(request, _reader(lambda conn, method: service.resolve_for_workflow(
+        conn, workspace_id, workflow_id, key, method)), f"api/webhooks/{workspace_id}/{workflow_id}/{key}")
 
 
 # --- signing secrets --------------------------------------------------------------------------------
