@@ -30,7 +30,10 @@ def plans(as_json: bool = json_option()) -> None:
     if as_json:
         print_json(items)
     else:
-        table(items, ["id", "name", "price", "limits"], empty="no plans")
+        rows = [{**p, "limits": ", ".join(f"{k} {'unlimited' if v is None else v}" for k, v in
+                                          (p.get("limits") or {}).items() if k in ("runs", "workflows", "members"))}
+                for p in items]
+        table(rows, ["id", "name", "price", "limits"], empty="no plans")
 
 
 @app.command("usage")
@@ -40,14 +43,27 @@ def usage(as_json: bool = json_option()) -> None:
     Example: al billing usage
     """
     from automatelanka.cli import client as cl
-    from automatelanka.cli.output import details, print_json
+    from automatelanka.cli.output import details, print_json, table
 
     with cl.connect() as c:
         data = c.get("/api/billing/usage")
     if as_json:
         print_json(data)
-    else:
-        details(data)
+        return
+    plan = data.get("plan") or {}
+    period = data.get("period") or {}
+    sub = data.get("subscription") or {}
+    summary = {"plan": f"{plan.get('name')} ({plan.get('status')})",
+               "period": f"{period.get('start', '')[:10]} to {period.get('end', '')[:10]}",
+               "billing": "on" if data.get("billing_enabled") else "off (self-hosted: unlimited)"}
+    if sub.get("cancel_at_period_end"):
+        summary["cancels"] = f"at the end of the period ({sub.get('current_period_end', '')[:10]})"
+    details(summary)
+    rows = [{"resource": name, "used": item.get("used"),
+             "limit": "unlimited" if item.get("limit") is None else item.get("limit"),
+             "remaining": "" if item.get("limit") is None else item.get("remaining")}
+            for name, item in (data.get("usage") or {}).items()]
+    table(rows, ["resource", "used", "limit", "remaining"])
 
 
 def _open(url: str, no_browser: bool) -> None:

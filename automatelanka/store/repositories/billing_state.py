@@ -169,9 +169,10 @@ def customers_with_overage_plans(conn: Connection) -> list[Row]:
 
 def record_event(conn: Connection, event_id: str, event_type: str, payload: dict[str, Any]) -> bool:
     """Store a received event once; False if this id was seen before (a replay or a retry)."""
-    return conn.execute(_insert(conn, stripe_events).values(
+    stmt = _insert(conn, stripe_events).values(
         id=event_id, type=event_type[:100], status="pending", attempts=0, payload=payload, received_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=[stripe_events.c.id])).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=[stripe_events.c.id]).returning(stripe_events.c.id)
+    return conn.execute(stmt).first() is not None  # RETURNING: rowcount is not reliable here on psycopg
 
 
 def claim_event(conn: Connection, event_id: str, *, max_attempts: int) -> Row | None:
