@@ -170,3 +170,40 @@ def test_huge_allocation_fails_with_out_of_memory_and_the_next_run_works(code):
 def test_user_code_cannot_reach_python_or_the_host():
     ex = run(workflow("return [{json: {t: [typeof require, typeof process, typeof fetch, typeof std]}}];"))
     assert output(ex)[0]["json"]["t"] == ["undefined", "undefined", "undefined", "undefined"]
+
+
+# -- isolation: every Code node run has a context of its own -----------------------------------
+
+def test_globals_and_prototypes_set_by_code_do_not_reach_later_executions() -> None:
+    polluter = workflow("leaked = 42; String.prototype.evil = function () { return 'owned'; };\n"
+                        "for (item of items) { item.json.seen = true; }\nreturn items;")
+    assert [it["json"]["seen"] for it in output(run(polluter))] == [True, True]
+    probe = workflow("return [{json: {g: typeof leaked, p: typeof ''.evil, i: typeof item}}];")
+    assert [it["json"] for it in output(run(probe))] == [{"g": "undefined", "p": "undefined", "i": "undefined"}]
+    expression = workflow("return [{json: {}}];")
+    expression["nodes"].append({"name": "Set", "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [600, 0],
+                                "parameters": {"assignments": {"assignments": [
+                                    {"id": "a", "name": "p", "value": "={{ typeof ''.evil }}", "type": "string"}]},
+                                    "options": {}}})
+    expression["connections"]["Code"] = {"main": [[{"node": "Set", "type": "main", "index": 0}]]}
+    execution = run(expression)
+    assert execution.run_data["Set"][0]["data"]["main"][0][0]["json"] == {"p": "undefined"}
+
+
+def test_each_item_starts_without_the_previous_items_globals() -> None:
+    code = "if (typeof seen === 'undefined') seen = 0;\nseen++;\nreturn {json: {seen}};"
+    assert [it["json"] for it in output(run(workflow(code, "runOnceForEachItem")))] == [{"seen": 1}, {"seen": 1}]
+
+
+def test_code_has_no_extension_methods_but_expressions_do() -> None:
+    code = ("return [{json: {code: typeof 'a b'.toTitleCase,"
+            " expr: $evaluateExpression('{{ \"a b\".toTitleCase() }}')}}];")
+    assert [it["json"] for it in output(run(workflow(code)))] == [{"code": "undefined", "expr": "A B"}]
+
+
+def test_code_node_uses_workflow_timezone_and_named_zones() -> None:
+    wf = workflow("return [{json: {local: DateTime.fromISO('2024-07-01T12:00:00Z').toISO(),"
+                  " tokyo: DateTime.fromISO('2024-07-01T12:00:00Z').setZone('Asia/Tokyo').toISO()}}];")
+    wf["settings"]["timezone"] = "America/New_York"
+    assert [it["json"] for it in output(run(wf))] == [
+        {"local": "2024-07-01T08:00:00.000-04:00", "tokyo": "2024-07-01T21:00:00.000+09:00"}]

@@ -326,3 +326,15 @@ def test_fast_path_equals_js_path(data, path, template):
             return ("error", exc.message)
 
     assert outcome(evaluator.resolve, "=" + expr) == outcome(evaluator.evaluate_js, expr), expr
+
+
+def test_strings_with_nul_and_datetimes_cross_intact() -> None:
+    """The quickjs binding cuts strings at NUL: results must not be truncated."""
+    from automatelanka.engine.expressions import JsDateTime
+
+    items = [{"json": {"when": "2024-03-10T06:30:00.000Z"}}]
+    assert ev("={{ 'a' + String.fromCharCode(0) + 'b' }}", items=items) == "a\x00b"
+    assert ev("={{ String.fromCharCode(3) + 'x' }}", items=items) == "\x03x"
+    dt = ev("={{ $json.when.toDateTime().setZone('UTC') }}", items=items)
+    assert isinstance(dt, JsDateTime)
+    assert (str(dt), dt.millis) == ("2024-03-10T06:30:00.000Z", 1710052200000)

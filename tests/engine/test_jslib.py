@@ -228,3 +228,25 @@ def test_no_prototype_carries_extension_methods() -> None:
         "[typeof 'a'.toTitleCase, typeof [1].sum, typeof (1).format, typeof true.toInt, typeof ({}).isEmpty,"
         " typeof DateTime.now().isInLast, typeof (false).length].join()"
     ) == ",".join(["undefined"] * 7)
+
+
+def test_rewrite_knows_every_extension_name() -> None:
+    ctx = shared_context("UTC")
+    names = json.loads(ctx.eval("JSON.stringify(__al_extensionNames)"))
+    assert len(names) > 50
+    for name in names:
+        assert ctx.eval(f"__al_rewriteExtensions('x.{name}(1)')") == f'__al_extend(x, "{name}", [1])'
+    assert ctx.eval("__al_rewriteExtensions('x.toUpperCase(1)')") == "x.toUpperCase(1)"
+
+
+def test_deferred_library_loads_on_first_use() -> None:
+    from automatelanka.engine.expressions.runtime import JsRuntime
+
+    rt = JsRuntime()
+    assert rt.ctx.eval("__al_luxonLoaded()") is False
+    assert rt.ctx.eval("__al_rewriteExtensions('[1, 2].sum()')") == "__al_extend([1, 2], \"sum\", [])"
+    assert rt.ctx.eval("__al_luxonLoaded()") is False
+    assert rt.ctx.eval("__al_extend([1, 2], 'sum', []) + DateTime.fromMillis(0, {zone: 'UTC'}).year") == 1973
+    assert rt.ctx.eval("__al_luxonLoaded() && typeof luxon.Duration") == "function"
+    assert rt.ctx.eval("__al_jmespath({a: [1, 2]}, 'a[1]')") == 2
+    assert rt.ctx.eval("typeof __al_src_0") == "undefined"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from automatelanka.engine.expressions.runtime import (
     JsRuntime,
     JsTimeout,
     discard_runtime,
+    library_needs,
     runtime,
 )
 from automatelanka.engine.expressions.template import FALLBACK, compile_fast, dumps
@@ -47,6 +49,13 @@ _MISSING: Any = object()
 _FAST_CACHE: dict[str, Any] = {}
 _FAST_CACHE_MAX = 20000
 _tokens = itertools.count(1)
+# Code that can read other nodes' run data (or evaluate code that might): run data is pushed into
+# JS only for these. Everything else reads the current node's input, source and parameters only.
+_READS_RUN_DATA = re.compile(
+    r"\$(?![A-Za-z0-9_])|\$(?:node|items?|evaluateExpression|getPairedItem|parameter|rawParameter)\b"
+    r"|getNodeParameter|\bthis\b|globalThis|\beval\b|\bFunction\b|\bReflect\b|\[\s*[\'\"`]\$"
+)
+_reads_cache: dict[str, bool] = {}
 _workflow_info: weakref.WeakKeyDictionary[Workflow, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
@@ -74,6 +83,16 @@ def _fast(expr: str) -> Any:
     return fast
 
 
+def reads_run_data(code: str) -> bool:
+    """Whether ``code`` may read other nodes' run data (conservative: when unsure, True)."""
+    found = _reads_cache.get(code)
+    if found is None:
+        if len(_reads_cache) > _FAST_CACHE_MAX:
+            _reads_cache.clear()
+        found = _reads_cache[code] = _READS_RUN_DATA.search(code) is not None
+    return found
+
+
 def _info(workflow: Workflow) -> dict[str, Any]:
     """Static per-workflow data for JS (node table), cached while the workflow object lives."""
     info = _workflow_info.get(workflow)
@@ -87,7 +106,7 @@ def _info(workflow: Workflow) -> dict[str, Any]:
             }
             for n in workflow.nodes.values()
         }
-        info = {"nodes": nodes, "anc": {}}
+        info = {"nodes": nodes, "anc": {}, "needs": library_needs.__wrapped__(dumps(nodes))}
         _workflow_info[workflow] = info
     return info
 
@@ -100,21 +119,32 @@ class Evaluator:
         self._token = next(_tokens)
         self._pushed: dict[str, int] = {}
         self._node_key: tuple[Any, ...] | None = None
+        self._tasks_key: tuple[Any, ...] | None = None
         self._extra_set = False
+        self._state_stale = False
+        self._code: tuple[tuple[Any, ...], JsRuntime, dict[str, Any]] | None = None
 
     # -- public -------------------------------------------------------------------------------
 
     def resolve(self, value: Any, scope: Scope) -> Any:
-        """Resolve every expression inside ``value`` (any depth) for the scope's item."""
+        """Resolve every expression inside ``value`` (any depth) for the scope's item.
+
+        As n8n's ``cleanupParameterData``: a DateTime inside a dict or list becomes its string;
+        only a DateTime that is the whole value stays a :class:`JsDateTime`.
+        """
         if isinstance(value, str):
             if value[:1] == "=":
                 return self.evaluate(value[1:], scope)
             return value
         if isinstance(value, dict):
-            return {k: self.resolve(v, scope) for k, v in value.items()}
+            return {k: self._resolve_nested(v, scope) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.resolve(v, scope) for v in value]
+            return [self._resolve_nested(v, scope) for v in value]
         return value
+
+    def _resolve_nested(self, value: Any, scope: Scope) -> Any:
+        result = self.resolve(value, scope)
+        return str.__str__(result) if type(result) is JsDateTime else result
 
     def evaluate(self, expr: str, scope: Scope) -> Any:
         """Evaluate one expression string (without its ``=``)."""
@@ -127,7 +157,7 @@ class Evaluator:
 
     def evaluate_js(self, expr: str, scope: Scope) -> Any:
         """Evaluate in quickjs (always; the fast path is skipped)."""
-        rt = self._prepare(scope)
+        rt = self._expression_runtime(scope, reads_run_data(expr))
         try:
             raw = rt.call(rt.eval_fn, expr, scope.item_index)
         except JsTimeout:
@@ -144,9 +174,10 @@ class Evaluator:
         """Run a Code/Function node body in quickjs; returns ``{value|error, logs}``.
 
         ``flavor`` is ``code_all``, ``code_each``, ``function`` or ``functionItem``; ``item_index``
-        is -1 for once-for-all runs. Raises NodeError when the time or memory limit is hit.
+        is -1 for once-for-all runs. Every node run gets a context of its own (shared by its
+        items), which nothing else reuses. Raises NodeError when the time or memory limit is hit.
         """
-        rt = self._prepare(scope, static_data=True)
+        rt = self._code_runtime(scope, code)
         time_limit = self._limits()[0]
         try:
             rt.call(rt.code_start_fn, code, flavor, item_index)
@@ -156,25 +187,24 @@ class Evaluator:
                     raise JsTimeout("deadline")
             raw = rt.call(rt.code_result_fn, flavor, item_index)
         except JsTimeout:
-            discard_runtime()
+            self._code = None
             raise NodeError(f"Code execution timed out after {time_limit:g} s",
                             description="The code ran longer than the sandbox time limit. Check for endless loops.",
                             item_index=None if item_index < 0 else item_index, run_index=scope.run_index) from None
         except JsOutOfMemory:
-            discard_runtime()
+            self._code = None
             raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)",
                             description="The code allocated more memory than the sandbox allows.",
                             item_index=None if item_index < 0 else item_index, run_index=scope.run_index) from None
         except Exception as exc:  # quickjs errors outside the user code's own handling
-            text = str(exc)
-            if "out of memory" in text:
-                discard_runtime()
+            self._code = None
+            if "out of memory" in str(exc):
                 raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)") from None
             raise
         out = json.loads(raw[1:])
         error = out.get("error") or {}
         if error.get("internal"):
-            discard_runtime()
+            self._code = None
             text = str(error.get("message"))
             if "out of memory" in text or "too long" in text:
                 raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)",
@@ -185,9 +215,11 @@ class Evaluator:
         if isinstance(static, dict) and static != self.state.static_data:
             self.state.static_data.clear()
             self.state.static_data.update(static)
+            self._state_stale = True
         if out.get("customData") is not None:
             self.state.custom_data.clear()
             self.state.custom_data.update(out["customData"])
+            self._state_stale = True
         return out
 
     # -- internals ----------------------------------------------------------------------------
@@ -226,27 +258,46 @@ class Evaluator:
             cache[name] = anc
         return anc
 
-    def _prepare(self, scope: Scope, static_data: bool = False) -> JsRuntime:
-        rt = runtime()
+    def _claim(self, rt: JsRuntime) -> bool:
+        """Make ``rt`` serve this execution; True when its per-execution state was reset."""
+        if rt.owner == self._token:
+            return False
+        # Zone tables first: resetting sets Luxon's default zone to the execution's.
+        rt.ensure(_info(self.state.workflow)["needs"])
+        rt.ensure(library_needs(self.state.timezone or "UTC"))
         time_limit, memory_mb = self._limits()
-        if rt.claim(self._token, self._config(), time_limit, memory_mb):
-            self._pushed = {}
-            self._node_key = None
-            self._extra_set = False
+        return rt.claim(self._token, self._config, time_limit, memory_mb)
+
+    def _node_config(self, scope: Scope, static_data: bool) -> str:
         node = scope.node
-        key = (node.name, scope.run_index, id(scope.input_items), len(scope.input_items))
-        if key != self._node_key or static_data:
-            self._sync_tasks(rt)
-            config: dict[str, Any] = {
-                "node": node.name, "runIndex": scope.run_index, "items": scope.input_items,
-                "source": scope.source, "anc": self._ancestors(node.name),
-                "params": _info(self.state.workflow)["nodes"][node.name]["parameters"]
-                if node.name in self.state.workflow.nodes else node.parameters,
-            }
-            if static_data:
-                config["staticData"] = self.state.static_data
-            rt.call(rt.node_fn, dumps(config))
+        nodes = _info(self.state.workflow)["nodes"]
+        config: dict[str, Any] = {
+            "node": node.name, "runIndex": scope.run_index, "items": scope.input_items,
+            "source": scope.source, "anc": self._ancestors(node.name),
+            "params": nodes[node.name]["parameters"] if node.name in nodes else node.parameters,
+        }
+        if static_data:
+            config["staticData"] = self.state.static_data
+        return dumps(config)
+
+    def _expression_runtime(self, scope: Scope, run_data: bool) -> JsRuntime:
+        rt = runtime()
+        if self._claim(rt):
+            self._pushed = {}
+            self._node_key = self._tasks_key = None
+            self._extra_set = False
+            self._state_stale = False
+        elif self._state_stale:
+            rt.call(rt.state_fn, dumps({"staticData": self.state.static_data,
+                                        "customData": self.state.custom_data}))
+            self._state_stale = False
+        key = (scope.node.name, scope.run_index, id(scope.input_items), len(scope.input_items))
+        if key != self._node_key:
+            rt.call(rt.node_fn, self._node_config(scope, False))
             self._node_key = key
+        if run_data and key != self._tasks_key:
+            self._sync_tasks(rt, self._pushed)
+            self._tasks_key = key
         if scope.extra:
             rt.call(rt.extra_fn, dumps(scope.extra))
             self._extra_set = True
@@ -255,16 +306,31 @@ class Evaluator:
             self._extra_set = False
         return rt
 
-    def _sync_tasks(self, rt: JsRuntime) -> None:
+    def _code_runtime(self, scope: Scope, code: str) -> JsRuntime:
+        """The context of this Code node run (created fresh for the run's first item)."""
+        key = (scope.node.name, scope.run_index, id(scope.input_items), len(scope.input_items))
+        current = self._code
+        if current is None or current[0] != key:
+            rt = JsRuntime()
+            self._claim(rt)
+            rt.call(rt.node_fn, self._node_config(scope, True))
+            current = self._code = (key, rt, {})
+        _, rt, pushed = current
+        rt.ensure(library_needs(code))
+        if reads_run_data(code):
+            self._sync_tasks(rt, pushed)
+        return rt
+
+    def _sync_tasks(self, rt: JsRuntime, pushed: dict[str, int]) -> None:
         for name, runs in self.state.run_data.items():
-            done = self._pushed.get(name, 0)
+            done = pushed.get(name, 0)
             if done >= len(runs):
                 continue
             for run in range(done, len(runs)):
                 task = runs[run] or {}
                 payload = {"main": (task.get("data") or {}).get("main"), "source": task.get("source") or []}
                 rt.call(rt.task_fn, name, run, dumps(payload))
-            self._pushed[name] = len(runs)
+            pushed[name] = len(runs)
 
     def _decode(self, raw: Any, scope: Scope) -> Any:
         if isinstance(raw, str):
@@ -275,7 +341,7 @@ class Evaluator:
                 if tag == "\x01":
                     return json.loads(raw[1:])
                 if tag == "\x03":
-                    millis, _, iso = raw[1:].partition("\x00")
+                    millis, _, iso = raw[1:].partition("|")
                     return JsDateTime(iso, float(millis) if millis else None)
                 if tag == "\x02":
                     err = json.loads(raw[1:])

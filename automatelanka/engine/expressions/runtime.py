@@ -1,22 +1,30 @@
-"""The quickjs context that evaluates expressions and Code nodes: one per thread, created lazily.
+"""quickjs contexts for expressions (one per thread, reused) and Code nodes (one per node run).
 
-Creating a context and loading the JS library (Luxon, n8n's extension methods) costs milliseconds,
-so a context is reused by every execution of its thread; :meth:`JsRuntime.claim` resets the
-per-execution globals when another evaluator starts using it. No Python callable is ever exposed
-to JS (quickjs forbids calls into Python under a time limit, and user code must not reach Python).
+A context holds the JS library and the proxy runtime (``js/runtime.js``). Creating one is kept
+cheap: the large library files (Luxon with the extension methods, jmespath, jsSHA) are evaluated
+on first use of one of their globals (``js/lib/deferred.js``). The expression context of a thread
+is reused by every execution; :meth:`JsRuntime.claim` resets the per-execution globals when
+another evaluator starts using it. User code (Code, Function, Function Item nodes) never runs in
+it: each Code node run gets a context of its own that nothing else reuses, so globals and
+prototype changes made by one workflow's code cannot reach another execution. No Python callable
+is ever exposed to JS (quickjs forbids calls into Python under a time limit, and user code must
+not reach Python).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import quickjs
 
+from automatelanka.engine.expressions.js.lib import loader
+from automatelanka.engine.expressions.js.lib.zones import zone_names_in
+
 _JS_DIR = Path(__file__).parent / "js"
-_LIB_DIR = _JS_DIR / "lib"
 _local = threading.local()
 
 
@@ -28,17 +36,15 @@ class JsOutOfMemory(Exception):
     """A JS evaluation exceeded the memory limit."""
 
 
-def _library_sources() -> list[tuple[str, str]]:
-    """The colleague's JS library files (manifest order), then our runtime."""
-    sources: list[tuple[str, str]] = []
-    manifest = _LIB_DIR / "manifest.json"
-    if manifest.is_file():
-        data = json.loads(manifest.read_text())
-        files = data.get("files", data) if isinstance(data, dict) else data
-        for name in files:
-            sources.append((name, (_LIB_DIR / name).read_text()))
-    sources.append(("runtime.js", (_JS_DIR / "runtime.js").read_text()))
-    return sources
+@lru_cache(maxsize=1)
+def _runtime_source() -> str:
+    return (_JS_DIR / "runtime.js").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4096)
+def library_needs(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``(IANA zones, optional library files)`` that code mentioning ``text`` needs."""
+    return frozenset(zone_names_in(text)), loader.lazy_files(text)
 
 
 def classify(exc: Exception) -> Exception:
@@ -52,36 +58,66 @@ def classify(exc: Exception) -> Exception:
 
 
 class JsRuntime:
-    """A quickjs context with the library and the proxy runtime loaded."""
+    """A quickjs context with the library (large parts deferred) and the proxy runtime loaded."""
 
     def __init__(self) -> None:
         self.ctx = quickjs.Context()
         self.ctx.set_max_stack_size(4 * 1024 * 1024)
-        for name, source in _library_sources():
-            try:
-                self.ctx.eval(source)
-            except quickjs.JSException as exc:  # pragma: no cover - a broken library file
-                raise RuntimeError(f"loading {name}: {exc}") from None
+        for name, source in loader.eager_sources():
+            self._eval(name, source)
+        values, boot = loader.deferred_setup()
+        for name, source in values:
+            self.ctx.set(name, source)
+        self._eval("deferred", boot)
+        self._eval("runtime.js", _runtime_source())
         get = self.ctx.get
         self.reset_fn = get("__al_reset")
         self.task_fn = get("__al_task")
         self.node_fn = get("__al_node")
         self.extra_fn = get("__al_extra")
+        self.state_fn = get("__al_state")
         self.eval_fn = get("__al_eval")
         self.code_start_fn = get("__al_code_start")
         self.code_result_fn = get("__al_code_result")
         self.owner: object | None = None
         self.time_limit = -1.0
         self.memory_limit = -1
+        self.zones: set[str] = set()
+        self.files: set[str] = set()
 
-    def claim(self, owner: object, config: dict[str, Any], time_limit: float, memory_mb: int) -> bool:
-        """Make ``owner`` the current user; True when the per-execution state was reset."""
+    def _eval(self, name: str, source: str) -> None:
+        try:
+            self.ctx.eval(source)
+        except quickjs.JSException as exc:  # pragma: no cover - a broken library file
+            raise RuntimeError(f"loading {name}: {exc}") from None
+
+    def claim(self, owner: object, config: Any, time_limit: float, memory_mb: int) -> bool:
+        """Make ``owner`` the current user; True when the per-execution state was reset.
+
+        ``config`` is the per-execution configuration, or a callable building it (only called
+        when the owner changes).
+        """
         if self.owner == owner:
             return False
         self.set_limits(time_limit, memory_mb)
-        self.call(self.reset_fn, json.dumps(config, default=str))
+        data = config() if callable(config) else config
+        self.call(self.reset_fn, json.dumps(data, default=str, separators=(",", ":")))
         self.owner = owner
         return True
+
+    def ensure(self, needs: tuple[frozenset[str], tuple[str, ...]]) -> None:
+        """Register the zone tables and evaluate the optional files that ``needs`` lists."""
+        zones, files = needs
+        if not zones <= self.zones:
+            parts = []
+            for zone in sorted(zones - self.zones):
+                self.zones.add(zone)
+                parts.append(loader.zone_registration_js(zone))
+            self.call(self.ctx.eval, "\n".join(p for p in parts if p) or "0")
+        for name in files:
+            if name not in self.files:
+                self.files.add(name)
+                self.call(self.ctx.eval, loader.read_source(name))
 
     def set_limits(self, time_limit: float, memory_mb: int) -> None:
         if time_limit != self.time_limit:
@@ -117,7 +153,7 @@ class JsRuntime:
 
 
 def runtime() -> JsRuntime:
-    """This thread's runtime (created on first use)."""
+    """This thread's expression runtime (created on first use). User code never runs in it."""
     rt = getattr(_local, "runtime", None)
     if rt is None:
         rt = _local.runtime = JsRuntime()

@@ -59,6 +59,12 @@ var __al = (function () {
       }
     }
   }
+  // Static and custom data changed outside this context (by a Code node run in its own).
+  function state(json) {
+    const data = JSON.parse(json);
+    S.staticData = data.staticData;
+    S.customData = data.customData;
+  }
 
   const isScripting = (name) => {
     const n = S.nodes[name];
@@ -636,7 +642,8 @@ var __al = (function () {
   }
   function encode(v) {
     switch (typeof v) {
-      case 'string': return v.length && v.charCodeAt(0) < 8 ? '\u0000' + v : v;
+      // The binding cuts strings at NUL: those (and tag-like ones) travel as JSON.
+      case 'string': return (v.length && v.charCodeAt(0) < 8) || v.indexOf('\u0000') >= 0 ? '\u0001' + JSON.stringify(v) : v;
       case 'number': case 'boolean': return v;
       case 'undefined': return undefined;
       case 'bigint': return v.toString();
@@ -646,7 +653,7 @@ var __al = (function () {
       default:
         if (v === null) return null;
         if (isDateTime(v)) {
-          return '\u0003' + (v.isValid ? v.toMillis() : '') + '\u0000' + v.toString();
+          return '\u0003' + (v.isValid ? v.toMillis() : '') + '|' + v.toString();
         }
         return '\u0001' + JSON.stringify(v, replacer);
     }
@@ -753,8 +760,24 @@ var __al = (function () {
     return v === undefined ? v : JSON.parse(JSON.stringify(v));
   }
 
+  // Each item of a per-item run starts without the globals that the code of the
+  // previous item created (n8n gives every item a fresh sandbox).
+  let BASE_GLOBALS = null;
+  function resetGlobals() {
+    if (BASE_GLOBALS === null) {
+      BASE_GLOBALS = new Set(Object.getOwnPropertyNames(G));
+      return;
+    }
+    for (const name of Object.getOwnPropertyNames(G)) {
+      if (BASE_GLOBALS.has(name)) continue;
+      const d = Object.getOwnPropertyDescriptor(G, name);
+      if (d && d.configurable) delete G[name];
+    }
+  }
+
   // Starts the user code; Python pumps the job queue, then reads __al_code_result().
   function codeStart(code, flavor, itemIndex) {
+    resetGlobals();
     CODE_RESULT = null;
     LOGS = [];
     I = itemIndex < 0 ? 0 : itemIndex;
@@ -956,13 +979,14 @@ var __al = (function () {
   }
 
   return {
-    reset, task, node, extra, evalEntry, codeStart, codeResult, split,
+    reset, task, node, extra, state, evalEntry, codeStart, codeResult, split,
   };
 })();
 var __al_reset = __al.reset;
 var __al_task = __al.task;
 var __al_node = __al.node;
 var __al_extra = __al.extra;
+var __al_state = __al.state;
 var __al_eval = __al.evalEntry;
 var __al_code_start = __al.codeStart;
 var __al_code_result = __al.codeResult;

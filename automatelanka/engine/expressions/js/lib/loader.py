@@ -1,6 +1,8 @@
 """How to load the JS library into a quickjs context.
 
-Order: every file of ``manifest_sources()``; then, before evaluating code,
+Order: every file of ``manifest_sources()`` (or, for a cheap context, ``eager_sources()``
+then the globals and boot call of ``deferred_setup()``: the files of deferred.json are
+evaluated on first use of one of their globals); then, before evaluating code,
 ``lazy_sources(code)`` (large optional files, e.g. transliteration for
 ``replaceSpecialChars``, only when the code mentions their trigger) and
 ``zone_setup_js(timezone, code)`` (zone tables for the workflow zone and every
@@ -29,6 +31,34 @@ def manifest_sources() -> list[tuple[str, str]]:
     return [(name, _read(name)) for name in names]
 
 
+@cache
+def _deferred() -> dict[str, dict[str, list[str]]]:
+    return json.loads(_read("deferred.json"))
+
+
+def eager_sources() -> list[tuple[str, str]]:
+    """``deferred.js``, then the manifest files that no deferred group holds, in order."""
+    deferred = {name for group in _deferred().values() for name in group["files"]}
+    names = json.loads(_read("manifest.json"))
+    return [("deferred.js", _read("deferred.js"))] + [(n, _read(n)) for n in names if n not in deferred]
+
+
+@cache
+def deferred_setup() -> tuple[tuple[tuple[str, str], ...], str]:
+    """``((global name, source), ...)`` to set in the context, then the JS that arms the
+    deferred groups (after ``eager_sources()``)."""
+    values: list[tuple[str, str]] = []
+    spec = []
+    for group, entry in _deferred().items():
+        names = []
+        for file in entry["files"]:
+            name = f"__al_src_{len(values)}"
+            values.append((name, _read(file)))
+            names.append(name)
+        spec.append([group, names, entry["globals"]])
+    return tuple(values), f"__al_defer({json.dumps(spec)});"
+
+
 def lazy_sources(code: str, loaded: set[str] | None = None) -> list[tuple[str, str]]:
     """Optional files that ``code`` needs, skipping names already in ``loaded``
     (which is updated)."""
@@ -42,6 +72,17 @@ def lazy_sources(code: str, loaded: set[str] | None = None) -> list[tuple[str, s
                     done.add(name)
                     out.append((name, _read(name)))
     return out
+
+
+def lazy_files(code: str) -> tuple[str, ...]:
+    """Names of the optional files (lazy.json) whose trigger ``code`` mentions."""
+    lazy: dict[str, list[str]] = json.loads(_read("lazy.json"))
+    return tuple(name for trigger, files in lazy.items() if trigger in code for name in files)
+
+
+def read_source(name: str) -> str:
+    """The text of library file ``name``."""
+    return _read(name)
 
 
 @lru_cache(maxsize=64)

@@ -13,8 +13,21 @@
  */
 (function (g) {
   "use strict";
-  var NAMES = new Set(g.__al_extensionNames);
-  var GATE = new RegExp("\\.(" + g.__al_extensionNames.join("|") + ")\\s*(\\?\\.)?\\s*\\(");
+  // Every extension name of n8n 1.123 (extensions.js defines them; a test checks the two agree).
+  var NAME_LIST = [
+    "abs", "append", "average", "base64Decode", "base64Encode", "beginningOf", "ceil", "chunk", "compact",
+    "diffTo", "diffToNow", "difference", "endOfMonth", "extract", "extractDomain", "extractEmail",
+    "extractUrl", "extractUrlPath", "first", "floor", "format", "hasField", "hash", "intersection",
+    "isBetween", "isDomain", "isDst", "isEmail", "isEmpty", "isEven", "isInLast", "isInteger", "isNotEmpty",
+    "isNumeric", "isOdd", "isUrl", "isWeekend", "keepFieldsContaining", "keys", "last", "length", "max",
+    "merge", "min", "minus", "parseJson", "pluck", "plus", "quote", "randomItem", "removeDuplicates",
+    "removeField", "removeFieldsContaining", "removeMarkdown", "removeTags", "renameKeys",
+    "replaceSpecialChars", "round", "smartJoin", "sum", "toBoolean", "toDate", "toDateTime",
+    "toDecimalNumber", "toFloat", "toInt", "toJsonString", "toNumber", "toSentenceCase", "toSnakeCase",
+    "toTitleCase", "toWholeNumber", "union", "unique", "urlDecode", "urlEncode", "values"
+  ];
+  var NAMES = new Set(NAME_LIST);
+  var GATE = new RegExp("\\.(" + NAME_LIST.join("|") + ")\\s*(\\?\\.)?\\s*\\(");
   // Words after which `(`/`[` starts a new expression rather than a call or index.
   var KEYWORDS = new Set(["typeof", "void", "delete", "in", "instanceof", "return", "new", "await", "yield",
     "case", "else", "do", "of", "throw", "extends"]);
