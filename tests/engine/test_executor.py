@@ -246,3 +246,31 @@ def test_webhook_with_multiple_methods_routes_by_request_method():
     execution = execute(data, mode="webhook", trigger_items=[{"json": {"body": {}}}],
                         trigger_context={"method": "POST"}, start_node="Hook")
     assert "OnPost" in execution.run_data and "OnGet" not in execution.run_data
+
+
+def test_node_index_is_current():
+    """engine/nodes/_index.json maps each type to its modules so runs import only what they use."""
+    import json
+
+    from automatelanka.engine.nodes import base
+
+    written = json.loads(base.INDEX_FILE.read_text())
+    assert written == base.node_index(), (
+        "engine/nodes/_index.json is stale: run "
+        "python -c 'from automatelanka.engine.nodes.base import write_index; write_index()'")
+
+
+def test_a_run_imports_only_the_node_families_it_uses():
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys, json; from automatelanka.engine.executor import execute; "
+            "wf = {'nodes': [{'name': 'T', 'type': 'n8n-nodes-base.manualTrigger', 'typeVersion': 1, "
+            "'position': [0, 0], 'parameters': {}}], 'connections': {}}; "
+            "assert execute(wf).status == 'success'; "
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('automatelanka.engine.nodes.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(json.loads(out))
+    assert "automatelanka.engine.nodes.triggers" in loaded
+    assert "automatelanka.engine.nodes.html" not in loaded and "automatelanka.engine.nodes.slack" not in loaded
