@@ -70,16 +70,35 @@ def _address_object(value: str) -> dict[str, Any]:
     return {"value": entries, "html": ", ".join(html_parts), "text": ", ".join(text_parts)}
 
 
+_HE_ASCII = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "`": "&grave;"}
+
+
+def he_encode(text: str) -> str:
+    """``he.encode(text, {useNamedReferences: true})``: markup characters and non-ASCII as entities."""
+    from html.entities import codepoint2name
+
+    out = []
+    for ch in text:
+        if ch in _HE_ASCII:
+            out.append(_HE_ASCII[ch])
+        elif ord(ch) > 0x7E:
+            name = codepoint2name.get(ord(ch))
+            out.append(f"&{name};" if name else f"&#x{ord(ch):X};")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def text_to_html(text: str) -> str:
     """mailparser's textToHtml: escaped, links made anchors, paragraphs and line breaks."""
     parts, last = [], 0
     for match in _LINK.finditer(text):
-        parts.append(html_lib.escape(text[last:match.start()], quote=False))
+        parts.append(he_encode(text[last:match.start()]))
         url = match.group(0)
         href = url if url.startswith("http") else f"http://{url}"
-        parts.append(f'<a href="{href.replace(chr(34), "&quot;")}">{html_lib.escape(url, quote=False)}</a>')
+        parts.append(f'<a href="{href.replace(chr(34), "&quot;")}">{he_encode(url)}</a>')
         last = match.end()
-    parts.append(html_lib.escape(text[last:], quote=False))
+    parts.append(he_encode(text[last:]))
     encoded = "".join(parts).replace("\r\n", "\n").strip()
     encoded = re.sub(r"[ \t]+$", "", encoded, flags=re.M).strip()
     encoded = re.sub(r"\n\n+", "</p><p>", encoded).strip().replace("\n", "<br/>")
@@ -112,7 +131,7 @@ def parse(raw: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             attachments.append({"filename": part.get_filename(), "contentType": ctype,
                                 "content": part.get_payload(decode=True) or b""})
             continue
-        content = part.get_content()
+        content = re.sub(r"\r?\n", "\n", part.get_content())  # mailparser normalises line endings
         if ctype == "text/html":
             html_body = content if html_body is None else html_body + "<br/>\n" + content
         else:
