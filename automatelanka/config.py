@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 SECRET_FIELDS = frozenset({"encryption_key", "secret_key", "smtp_password", "stripe_api_key",
-                           "stripe_webhook_secret"})
+                           "stripe_webhook_secret", "encryption_keys_old"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Settings:
     #: Master key for credential encryption (base64, 32 bytes). Empty: generated on first use
     #: and kept in the system keyring, else in ``$AL_HOME/keys/`` with mode 0600.
     encryption_key: str = ""
+    #: Previous master keys still readable while ``al creds rotate-key`` re-wraps (comma-separated).
+    encryption_keys_old: tuple[str, ...] = ()
     #: Key that signs access tokens. Empty: generated and kept like the encryption key.
     secret_key: str = ""
     #: Environment variables that ``$env`` may read in expressions (comma-separated names, or ``*``).
@@ -71,6 +73,9 @@ class Settings:
     stripe_api_key: str = ""
     stripe_api_base: str = ""  # empty: Stripe's own API
     stripe_webhook_secret: str = ""
+    #: OAuth apps and API base URLs per provider (docs/credentials.md): ``[integrations.slack]``
+    #: client_id/client_secret/authorize_url/token_url/api_url, or ``AL_INTEGRATION_SLACK_CLIENT_ID``...
+    integrations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -82,6 +87,10 @@ class Settings:
         out: dict[str, Any] = {}
         for f in fields(self):
             if f.name == "sources":
+                continue
+            if f.name == "integrations":  # client secrets masked
+                out[f.name] = {p: {k: ("********" if "secret" in k and v else v) for k, v in c.items()}
+                               for p, c in self.integrations.items()}
                 continue
             value = getattr(self, f.name)
             if f.name in SECRET_FIELDS:
@@ -171,6 +180,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         port=number("port", 5678, int),
         timezone=pick("timezone", "UTC"),
         encryption_key=pick("encryption_key", ""),
+        encryption_keys_old=tuple(names("encryption_keys_old")),
+        integrations=_integrations(from_file, env),
         secret_key=pick("secret_key", ""),
         env_allow=tuple(env_allow),
         js_time_limit_s=number("js_time_limit_s", 10.0),
@@ -200,6 +211,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         allow_execute_command=flag("allow_execute_command", False),
         sources=sources,
     )
+
+
+def _integrations(from_file: dict[str, Any], env: Any) -> dict[str, dict[str, str]]:
+    """``[integrations.<provider>]`` tables, then ``AL_INTEGRATION_<PROVIDER>_<KEY>`` variables."""
+    out: dict[str, dict[str, str]] = {}
+    for provider, conf in (from_file.get("integrations") or {}).items():
+        if isinstance(conf, dict):
+            out[str(provider).lower()] = {str(k).lower(): str(v) for k, v in conf.items()}
+    for key, value in env.items():
+        if key.startswith("AL_INTEGRATION_") and value not in (None, ""):
+            provider, _, name = key[len("AL_INTEGRATION_"):].lower().partition("_")
+            if provider and name:
+                out.setdefault(provider, {})[name] = value
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -104,11 +104,18 @@ def run_input(items: list[dict[str, Any]] | None, *, mode: str, start_node: str 
     return {"mode": mode, "start_node": start_node, "items": items}
 
 
-def services_for(runtime: Runtime, workspace_id: uuid.UUID) -> Any:
-    """The engine's injected I/O for a run of this workspace."""
+def services_for(runtime: Runtime, workspace_id: uuid.UUID, credentials: Any = None) -> Any:
+    """The engine's injected I/O for a run of this workspace.
+
+    ``credentials``: the run's :class:`~automatelanka.services.credentials.RunCredentials` (resolves
+    node credentials, refreshes OAuth2 tokens, remembers the secrets to scrub); made here if omitted.
+    """
     from automatelanka.engine.state import Limits, Services
+    from automatelanka.services.credentials import RunCredentials
 
     settings = runtime.settings
+    if credentials is None:
+        credentials = RunCredentials(runtime.engine, settings, workspace_id)
 
     def http(**kwargs: Any) -> Any:
         import httpx
@@ -136,6 +143,7 @@ def services_for(runtime: Runtime, workspace_id: uuid.UUID) -> Any:
                       js_memory_limit_mb=getattr(settings, "js_memory_limit_mb", 256),
                       python_time_limit_s=getattr(settings, "js_time_limit_s", 10.0)),
         webhook_base_url=getattr(settings, "public_url", "") or f"http://{host}:{port}",
+        credentials=credentials.resolve, refresh_credentials=credentials.refresh,
     )
 
 
@@ -241,9 +249,12 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
 
     canceller = _Canceller(runtime, run_id, runtime.timeout_s)
     bus.publish(workspace_id, {"type": "run_started", **base})
+    from automatelanka.services.credentials import RunCredentials
+
+    creds = RunCredentials(runtime.engine, runtime.settings, workspace_id)
     try:
         execution = execute(definition, trigger_items=spec.get("items") or None, mode=mode,
-                            services=services_for(runtime, workspace_id),
+                            services=services_for(runtime, workspace_id, creds),
                             timezone=getattr(runtime.settings, "timezone", "UTC"),
                             start_node=spec.get("start_node"), execution_id=str(run_id),
                             on_event=on_event, should_cancel=canceller)
@@ -259,6 +270,8 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
         log.exception("run %s crashed the engine", run_id)
         execution, status, rows, output = None, "failed", [], None
         error = {"message": f"internal error while executing: {type(exc).__name__}: {exc}"}
+    # Secrets: no decrypted credential value this run used is stored in its data or error.
+    rows, output, error = creds.scrub(rows), creds.scrub(output), creds.scrub(error)
     finished_at = utcnow()
     try:
         with writing(runtime.engine) as conn:

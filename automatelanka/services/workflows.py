@@ -282,6 +282,11 @@ def import_many(conn: Connection, workspace_id: uuid.UUID, items: list[Any], *,
         except Exception as exc:  # one bad item never aborts the rest
             message = str(exc) if isinstance(exc, (ValueError, LookupError)) else f"could not import: {exc}"
             results.append({"index": index, "status": "failed", "id": None, "error": message})
+    # Credentials the nodes reference that this workspace lacks, so the user can connect them.
+    from automatelanka.services.credentials import missing_for
+
+    for result, missing in zip(results, missing_for(conn, workspace_id, items), strict=True):
+        result["missing_credentials"] = missing if result["status"] != "failed" else []
     return results
 
 

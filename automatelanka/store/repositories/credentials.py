@@ -32,10 +32,12 @@ def create_credential(
     data: bytes,
     metadata: dict[str, Any] | None = None,
     connected_by: uuid.UUID | None = None,
+    credential_id: uuid.UUID | None = None,
 ) -> Row:
+    """``credential_id``: when the caller encrypted ``data`` bound to an id it chose."""
     now = utcnow()
     values = {
-        "id": new_id(), "workspace_id": workspace_id, "type": type, "name": name, "data": data,
+        "id": credential_id or new_id(), "workspace_id": workspace_id, "type": type, "name": name, "data": data,
         "metadata": metadata or {}, "connected_by": connected_by, "last_used_at": None,
         "created_at": now, "updated_at": now,
     }
