@@ -32,7 +32,7 @@ _EXT_BY_TYPE = {
     "application/rtf": "rtf", "image/jpeg": "jpeg", "image/png": "png", "image/gif": "gif",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/vnd.ms-excel": "xls", "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "text/yaml": "yaml",
+    "text/yaml": "yaml", "application/gzip": "gz", "application/zip": "zip",
 }
 
 
@@ -108,7 +108,8 @@ def prepare_binary(data: bytes, file_name: str | None = None, mime_type: str | N
 def _sniff(data: bytes) -> str | None:
     """A few magic numbers, as ``file-type`` recognises them (None for plain text)."""
     signatures = ((b"%PDF", "application/pdf"), (b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
-                  (b"GIF8", "image/gif"), (b"PK\x03\x04", "application/zip"))
+                  (b"GIF8", "image/gif"), (b"PK\x03\x04", "application/zip"),
+                  (b"\x1f\x8b\x08", "application/gzip"))
     for magic, mime in signatures:
         if data.startswith(magic):
             return mime

@@ -12,6 +12,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment
+from bs4.formatter import HTMLFormatter
 
 from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
@@ -26,8 +27,17 @@ def _soup(html: Any) -> BeautifulSoup:
     return BeautifulSoup(html if isinstance(html, str) else js_string(html), "html.parser")
 
 
+def _cheerio_entities(text: str) -> str:
+    """What cheerio's ``.html()`` escapes (dom-serializer, utf8 mode): ``& < >`` and NBSP."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+
+
+#: Serialise like cheerio: other characters as they are, void elements as ``<br>``.
+CHEERIO_FORMATTER = HTMLFormatter(entity_substitution=_cheerio_entities, void_element_close_prefix="")
+
+
 def _inner_html(tag: Tag) -> str:
-    return tag.decode_contents(formatter="html5")
+    return tag.decode_contents(formatter=CHEERIO_FORMATTER)
 
 
 def _value(tag: Tag) -> str | None:
@@ -231,7 +241,7 @@ def _walk(node: Any, chunks: list[Any], upper: bool, list_prefix: str | None = N
         if isinstance(child, Comment):
             continue
         if isinstance(child, NavigableString):
-            text = re.sub(r"\s+", " ", str(child))
+            text = re.sub(r"[ \t\r\n\f\u200b]+", " ", str(child))  # html-to-text keeps NBSP
             if text:
                 chunks.append(text.upper() if upper else text)
             continue

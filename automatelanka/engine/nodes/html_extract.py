@@ -13,7 +13,7 @@ from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes._util_common import lodash_get
 from automatelanka.engine.nodes.base import NodeContext, register
-from automatelanka.engine.nodes.html import _extract, _soup
+from automatelanka.engine.nodes.html import CHEERIO_FORMATTER, _extract, _soup
 
 _ABSENT: Any = object()
 
@@ -23,7 +23,7 @@ def _value(tags: list[Any], spec: dict[str, Any], options: dict[str, Any]) -> An
     if kind == "text":
         value: Any = "".join(t.get_text() for t in tags)
     elif kind == "html":  # cheerio escapes &, < and > in text
-        value = (tags[0].decode_contents(formatter="minimal") or None) if tags else None
+        value = (tags[0].decode_contents(formatter=CHEERIO_FORMATTER) or None) if tags else None
     else:
         value = _extract(tags, spec, 1)
     if options.get("trimValues") is False or not isinstance(value, str):
