@@ -51,6 +51,8 @@ def up(
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
     detach: bool = typer.Option(False, "--detach", "-d", help="Run in the background; 'al down' stops it."),
     wait: float = typer.Option(30.0, "--wait", help="With --detach: seconds to wait until it is ready."),
+    workers: int = typer.Option(None, "--workers", min=1,
+                                help="Server processes, each with its own run workers (default: number of CPUs)."),
 ) -> None:
     """Serve the HTTP API and run queued workflows (foreground; --detach for the background).
 
@@ -59,7 +61,7 @@ def up(
     if not detach:
         from automatelanka.cli import up_cmd
 
-        up_cmd.up(host=host, port=port, log_level=log_level)
+        up_cmd.up(host=host, port=port, log_level=log_level, workers=workers)
         return
     import os
     import subprocess
@@ -91,6 +93,8 @@ def up(
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-c", "from automatelanka.cli.app import main; main()", "up",
                "--host", host, "--port", str(port), "--log-level", log_level]
+    if workers:
+        command += ["--workers", str(workers)]
     with open(log_file, "ab") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    start_new_session=True, env=os.environ.copy())

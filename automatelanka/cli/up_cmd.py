@@ -27,27 +27,62 @@ def up(
     host: str = typer.Option(None, "--host", help="Address to listen on (default: setting 'host')."),
     port: int = typer.Option(None, "--port", help="Port to listen on (default: setting 'port')."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+    workers: int = typer.Option(None, "--workers", min=1,
+                                help="Server processes, each with its own run workers (default: number of CPUs)."),
 ) -> None:
     """Serve the HTTP API and run queued workflows, in the foreground (Ctrl-C stops).
 
-    Example: al up --port 5678
+    Example: al up --port 5678 --workers 2
     """
     import dataclasses
 
     import uvicorn
 
-    from automatelanka.daemon.app import create_app
     from automatelanka.daemon.logs import configure
 
     settings = _settings()
     settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
     configure(log_level.upper())
+    workers = workers or default_workers()
+    options = {"host": settings.host, "port": settings.port, "access_log": False, "log_config": None,
+               "log_level": log_level.lower(), "proxy_headers": True, "server_header": False}
+    if workers == 1:
+        from automatelanka.daemon.app import create_app
+
+        try:
+            app = create_app(settings, run_worker=True)
+        except Exception as exc:
+            raise fail(f"cannot start: {exc}", FAILED) from None
+        uvicorn.run(app, **options)
+        return
+    _serve_processes(settings, workers, log_level, options)
+
+
+def default_workers() -> int:
+    """One server process per CPU this process may use."""
+    import os
+
     try:
-        app = create_app(settings, run_worker=True)
-    except Exception as exc:
-        raise fail(f"cannot start: {exc}", FAILED) from None
-    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_config=None,
-                log_level=log_level.lower(), proxy_headers=True, server_header=False)
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _serve_processes(settings, workers: int, log_level: str, options: dict) -> None:
+    """``workers`` uvicorn processes on one socket; the database is migrated once, here, first."""
+    import os
+
+    import uvicorn
+
+    from automatelanka.daemon.app import LOG_LEVEL_ENV
+    from automatelanka.store.migrate import MigrationError, upgrade
+
+    try:
+        upgrade(settings.database_url)
+    except MigrationError as exc:
+        raise fail(f"cannot start: database: {exc}", FAILED) from None
+    os.environ.update({"AL_HOST": settings.host, "AL_PORT": str(settings.port), LOG_LEVEL_ENV: log_level})
+    uvicorn.run("automatelanka.daemon.app:served_app", factory=True, workers=workers, **options)
 
 
 def init(

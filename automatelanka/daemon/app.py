@@ -94,3 +94,23 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     app.add_middleware(RequestMiddleware, limiter=app.state.limiter, rate_limit_ip=settings.rate_limit_ip,
                        rate_limit_auth=settings.rate_limit_auth)
     return app
+
+
+#: ``al up --workers N`` passes the log level to its worker processes in this variable.
+LOG_LEVEL_ENV = "AL_UP_LOG_LEVEL"
+
+
+def served_app() -> FastAPI:
+    """The app one worker process of ``al up --workers N`` serves (uvicorn factory).
+
+    Settings come from the environment the parent prepared (``AL_HOST``/``AL_PORT`` included); the
+    parent has already migrated the database. Each process runs its own queue consumer and worker
+    threads: every claim is atomic, so several processes share the database and queue safely.
+    """
+    import os
+
+    from automatelanka.config import load_settings
+    from automatelanka.daemon.logs import configure
+
+    configure(os.environ.get(LOG_LEVEL_ENV, "INFO").upper())
+    return create_app(load_settings(), run_worker=True)

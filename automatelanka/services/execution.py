@@ -41,18 +41,48 @@ MODES = {"webhook": "webhook", "schedule": "trigger", "manual": "manual", "api":
 
 
 _SQLITE_WRITES = threading.Lock()
+_LOCK_FILES: dict[str, int | None] = {}
+
+
+def _lock_file(engine: Engine) -> int | None:
+    """An open lock file next to a SQLite database file (None: in memory, or no ``fcntl``)."""
+    database = engine.url.database or ""
+    if database in _LOCK_FILES:
+        return _LOCK_FILES[database]
+    fd = None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            import fcntl  # noqa: F401 - POSIX only
+
+            fd = os.open(f"{database}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+        except (ImportError, OSError):
+            fd = None
+    return _LOCK_FILES.setdefault(database, fd)
 
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction. On SQLite, this process's writers queue on a lock first: waiting in
-    SQLite's busy handler (sleeps of up to 100 ms) would make the tail latency explode under load."""
+    """A write transaction. On SQLite, writers queue on a lock first (this process's threads on a
+    mutex, the processes of ``al up --workers N`` on a file lock): waiting in SQLite's busy handler
+    (sleeps of up to 100 ms) would make the tail latency explode under load."""
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
             yield conn
         return
-    with _SQLITE_WRITES, engine.begin() as conn:
-        yield conn
+    fd = _lock_file(engine)
+    with _SQLITE_WRITES:
+        if fd is None:
+            with engine.begin() as conn:
+                yield conn
+            return
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            with engine.begin() as conn:
+                yield conn
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @dataclass
