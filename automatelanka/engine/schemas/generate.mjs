@@ -32,6 +32,8 @@ export const NODE_TYPES = [
 	'n8n', 'mattermost', 'twitter', 'wordpress', 'hubspot', 'jira', 'twilio', 'whatsApp',
 	'openWeatherMap', 'executionData', 'moveBinaryData', 'spreadsheetFile', 'readBinaryFile',
 	'writeBinaryFile', 'compression', 'editImage',
+	// polling triggers and Google long tail
+	'googleSheetsTrigger', 'youTube',
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
