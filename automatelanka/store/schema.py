@@ -350,3 +350,16 @@ audit_log = Table(
 # in their own module on this same metadata; import it so `metadata` always lists every table.
 from automatelanka.store import schema_billing as _schema_billing  # noqa: E402, F401  (migration 0004)
 from automatelanka.store import schema_runtime as _schema_runtime  # noqa: E402, F401
+
+#: Tables of derived data that their owner creates and rebuilds itself (the full-text index,
+#: see automatelanka/search/index.py), so migrations and schema comparisons leave them alone.
+DERIVED_TABLE_PREFIX = "search_documents"
+
+
+def managed_by_migrations(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic ``include_name`` hook: skip the derived tables and their indexes."""
+    if type_ == "table":
+        return not (name or "").startswith(DERIVED_TABLE_PREFIX)
+    if type_ == "index":
+        return not (parent_names.get("table_name") or "").startswith(DERIVED_TABLE_PREFIX)
+    return True

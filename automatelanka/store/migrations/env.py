@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from automatelanka.store.schema import metadata
+from automatelanka.store.schema import managed_by_migrations, metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -16,6 +16,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=managed_by_migrations,
 )
 with context.begin_transaction():
     context.run_migrations()
