@@ -28,7 +28,9 @@ def up(
     port: int = typer.Option(None, "--port", help="Port to listen on (default: setting 'port')."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
     workers: int = typer.Option(None, "--workers", min=1,
-                                help="Server processes, each with its own run workers (default: number of CPUs)."),
+                                help="Server processes, each with its own run workers (default: one per CPU "
+                                     "when the queue is Redis; one on the embedded SQLite queue, where live "
+                                     "events do not cross processes)."),
 ) -> None:
     """Serve the HTTP API and run queued workflows, in the foreground (Ctrl-C stops).
 
@@ -43,7 +45,7 @@ def up(
     settings = _settings()
     settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
     configure(log_level.upper())
-    workers = workers or default_workers()
+    workers = workers or default_workers(settings)
     options = {"host": settings.host, "port": settings.port, "access_log": False, "log_config": None,
                "log_level": log_level.lower(), "proxy_headers": True, "server_header": False}
     if workers == 1:
@@ -58,9 +60,13 @@ def up(
     _serve_processes(settings, workers, log_level, options)
 
 
-def default_workers() -> int:
-    """One server process per CPU this process may use."""
+def default_workers(settings=None) -> int:
+    """One server process per CPU this process may use, in hosted mode (Redis carries live events
+    between processes); one on the embedded default, whose event bus is in-process."""
     import os
+
+    if settings is not None and not str(settings.queue_url).startswith("redis"):
+        return 1
 
     try:
         return max(1, len(os.sched_getaffinity(0)))
