@@ -52,7 +52,7 @@ def up(
     detach: bool = typer.Option(False, "--detach", "-d", help="Run in the background; 'al down' stops it."),
     wait: float = typer.Option(30.0, "--wait", help="With --detach: seconds to wait until it is ready."),
     workers: int = typer.Option(None, "--workers", min=1,
-                                help="Server processes, each with its own run workers (default: number of CPUs)."),
+                                help="Server processes, each with its own run workers (default: see al up --help)."),
 ) -> None:
     """Serve the HTTP API and run queued workflows (foreground; --detach for the background).
 
