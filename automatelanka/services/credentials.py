@@ -257,6 +257,9 @@ def secret_values(credential_type: str, fields: dict[str, Any]) -> set[str]:
         elif isinstance(value, str) and len(value) >= MIN_SECRET_LEN and key not in _NOT_SECRET and (
                 key in password or _SECRET_NAME.search(key)):
             found.add(value)
+            scheme, _, rest = value.partition(" ")  # "Bearer <token>": the token alone is secret too
+            if scheme.lower() in ("bearer", "basic", "token", "bot") and len(rest.strip()) >= MIN_SECRET_LEN:
+                found.add(rest.strip())
 
     for key, value in fields.items():
         walk(key, value)

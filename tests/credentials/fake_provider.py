@@ -33,6 +33,7 @@ class FakeProvider:
         self.revoked: set[str] = set()
         self.token_calls: list[dict[str, str]] = []
         self.refresh_calls = 0
+        self.rejected = 0  # 401s answered by /data
         self.token_delay_s = 0.0
         self.expires_in = 3600
 
@@ -93,7 +94,12 @@ class FakeProvider:
                 401, {"error": {"code": "InvalidAuthenticationToken", "message": "Access token has expired"}}, {})
         if path == "/echo":  # answers with what it was sent (a careless service echoing a secret)
             return 200, {"authorization": headers.get("authorization"), "api_key": headers.get("x-api-key")}, {}
+        if path == "/reject":  # an error message quoting the key it was sent
+            return 403, {"message": f"key {headers.get('authorization')} is not allowed here"}, {}
         if path == "/data":
+            if not live:
+                with self.lock:
+                    self.rejected += 1
             return (200, {"hello": "world"}, {}) if live else (401, {"error": "token expired"}, {})
         return 404, {"error": "not found"}, {}
 
