@@ -29,8 +29,9 @@ _SSL = {"disable": "disable", "allow": "allow", "require": "require", "verify": 
 _RESOLVABLE = re.compile(r"\{\{.*?\}\}", re.S)
 
 
-def connect(ctx: NodeContext, options: dict[str, Any]) -> Any:
-    """A psycopg connection (autocommit) with node-postgres style loaders."""
+def connect(ctx: NodeContext, options: dict[str, Any], *, iso: bool | None = None) -> Any:
+    """A psycopg connection (autocommit) with node-postgres style loaders (``iso``: timestamps as
+    ISO strings; default: from v2.1)."""
     import psycopg
     from psycopg.adapt import Loader
 
@@ -46,7 +47,8 @@ def connect(ctx: NodeContext, options: dict[str, Any]) -> Any:
     except psycopg.Error as exc:
         raise NodeError(f"Connection to the database failed: {exc}".strip()) from None
     numbers = options.get("largeNumbersOutput") == "numbers"
-    iso = ctx.node.type_version >= 2.1
+    if iso is None:
+        iso = ctx.node.type_version >= 2.1
 
     class Text(Loader):
         def load(self, data: Any) -> Any:
