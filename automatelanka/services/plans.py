@@ -149,10 +149,11 @@ def current(conn: Connection, workspace_id: uuid.UUID, *, billing_enabled: bool,
             grace: timedelta = GRACE) -> tuple[Plan, tuple[datetime, datetime], dict[str, Any] | None]:
     """The plan in force, the billing period, and the live subscription (if any)."""
     at = at or utcnow()
+    if not billing_enabled:
+        # Self-hosted: unlimited, counted by calendar month; no reads on the hot path of every run.
+        return UNLIMITED, calendar_month(at), None
     live = repo.current_subscription(conn, workspace_id)
     period = period_for(conn, workspace_id, at, live)
-    if not billing_enabled:
-        return UNLIMITED, period, live
     if live is None:
         return free_plan(conn), period, None
     plan_row = state.plan_by_id(conn, live["plan_id"])
