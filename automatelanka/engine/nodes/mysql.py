@@ -27,7 +27,8 @@ def ident(name: str) -> str:
                     for p in parts)
 
 
-def connect(ctx: NodeContext, options: dict[str, Any]) -> Any:
+def connect(ctx: NodeContext, options: dict[str, Any], *, flags: int = 0) -> Any:
+    """A PyMySQL connection (autocommit, multi statements; ``flags``: more client flags)."""
     import pymysql
     from pymysql.constants import CLIENT, FIELD_TYPE
     from pymysql.converters import conversions
@@ -46,7 +47,7 @@ def connect(ctx: NodeContext, options: dict[str, Any]) -> Any:
         return pymysql.connect(host=fields.get("host") or "localhost", port=int(fields.get("port") or 3306),
                                user=fields.get("user") or "root", password=fields.get("password") or "",
                                database=fields.get("database") or None, conv=conv, autocommit=True,
-                               client_flag=CLIENT.MULTI_STATEMENTS, charset="utf8mb4",
+                               client_flag=CLIENT.MULTI_STATEMENTS | flags, charset="utf8mb4",
                                connect_timeout=int(options.get("connectTimeout") or 10000) // 1000 or 10,
                                ssl=ssl if ssl and ssl.get("ca") else None)
     except pymysql.MySQLError as exc:
