@@ -107,7 +107,8 @@ def test_import_reports_each_item_and_never_duplicates(wclient, ann) -> None:
     assert "nodes" in results[1]["error"] and results[1]["index"] == 1
 
     again = wclient.post("/api/workflows/import", json=good, headers=h).json()["results"][0]
-    assert again == {"index": 0, "status": "unchanged", "id": results[0]["id"], "error": None}
+    assert again == {"index": 0, "status": "unchanged", "id": results[0]["id"], "error": None,
+                     "missing_credentials": []}
 
     files = [("file", ("export.json", json.dumps([bench_workflow(), good]), "application/json")),
              ("file", ("broken.json", b"{nope", "application/json"))]
