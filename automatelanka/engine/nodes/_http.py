@@ -192,6 +192,10 @@ def _send(ctx: NodeContext, method: str, url: str, *, headers: dict[str, str], p
     import httpx
 
     check_outbound(ctx, url)
+    if params and "?" in url:
+        # httpx replaces a URL's own query with ``params``; n8n's clients merge the two
+        # (a "next page" URL plus the node's query parameters).
+        url, params = str(httpx.URL(url).copy_merge_params(params)), None
     try:
         with client(ctx, **client_kwargs) as http:
             req = http.build_request(method, url, headers=headers, params=params, **kwargs)

@@ -347,3 +347,19 @@ def test_v2_header_auth_and_json_body(fake_server: FakeServer) -> None:
         creds({"httpHeaderAuth": {"name": "X-Key", "value": "v"}}))
     req = fake_server.last()
     assert req.json == {"x": 1} and req.headers["x-key"] == "v"
+
+
+def test_query_in_the_url_is_merged_with_query_parameters(fake_server):
+    """n8n keeps the URL's own query string and adds the node's query parameters to it."""
+    from automatelanka.engine.nodes import _http
+
+    fake_server.route("GET", "/merge", lambda req: (200, {"Content-Type": "application/json"}, b"{}"))
+
+    class Ctx:  # the smallest context _http.request needs
+        class state:  # noqa: N801
+            from automatelanka.engine.state import Services
+
+            services = Services()
+
+    _http.request(Ctx, "GET", f"{fake_server.url}/merge?page=2", params={"q": "x"})
+    assert fake_server.requests[-1].query == {"page": ["2"], "q": ["x"]}
