@@ -355,11 +355,10 @@ def test_query_in_the_url_is_merged_with_query_parameters(fake_server):
 
     fake_server.route("GET", "/merge", lambda req: (200, {"Content-Type": "application/json"}, b"{}"))
 
-    class Ctx:  # the smallest context _http.request needs
-        class state:  # noqa: N801
-            from automatelanka.engine.state import Services
+    from types import SimpleNamespace
 
-            services = Services()
+    from automatelanka.engine.state import Services
 
-    _http.request(Ctx, "GET", f"{fake_server.url}/merge?page=2", params={"q": "x"})
+    ctx = SimpleNamespace(state=SimpleNamespace(services=Services()))  # all _http.request reads
+    _http.request(ctx, "GET", f"{fake_server.url}/merge?page=2", params={"q": "x"})
     assert fake_server.requests[-1].query == {"page": ["2"], "q": ["x"]}
