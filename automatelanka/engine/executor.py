@@ -251,10 +251,13 @@ class Executor:
         for node in ranked:
             if not node.disabled:
                 return node
-        unknown = [n for n in nodes if not n.disabled and n.short_type.lower().endswith("trigger")]
-        if unknown:
-            # Name what is missing: a trigger type this engine does not implement.
-            raise UnsupportedNodeError(unknown[0].name, unknown[0].type)
+        # n8n's CLI would stop here; like a user pressing "execute" on the trigger, start from the
+        # first webhook-style trigger with empty input (naming it when it is not implemented).
+        triggers = [n for n in nodes if not n.disabled
+                    and (n.short_type.lower().endswith("trigger") or n.short_type == "webhook")]
+        if triggers:
+            self.spec(triggers[0].name)
+            return triggers[0]
         raise WorkflowValidationError("No node to start the workflow from could be found")
 
     def preflight(self, start: str) -> None:
