@@ -24,6 +24,7 @@ import json
 import re
 import time
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from automatelanka.engine.errors import ExpressionError, NodeError
@@ -36,6 +37,7 @@ from automatelanka.engine.expressions.runtime import (
     runtime,
 )
 from automatelanka.engine.expressions.template import FALLBACK, compile_fast, dumps
+from automatelanka.engine.items import deep_copy_json
 
 if TYPE_CHECKING:
     from automatelanka.engine.expressions.scope import Scope
@@ -93,6 +95,72 @@ def reads_run_data(code: str) -> bool:
     return found
 
 
+Plan = Callable[["Evaluator", "Scope"], Any]
+# Parameter values (dicts/lists, kept alive by the parsed workflows) -> how to resolve them.
+_PLANS: dict[int, tuple[Any, Plan]] = {}
+_PLANS_MAX = 50000
+
+
+def _has_expression(value: Any) -> bool:
+    if isinstance(value, str):
+        return value[:1] == "="
+    if isinstance(value, dict):
+        return any(_has_expression(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_expression(v) for v in value)
+    return False
+
+
+def _copier(value: Any) -> Callable[[], Any]:
+    """A fast way to copy a constant parameter value (shallow when it holds no container)."""
+    if isinstance(value, dict):
+        if not any(isinstance(v, (dict, list)) for v in value.values()):
+            return value.copy
+    elif isinstance(value, list):
+        if not any(isinstance(v, (dict, list)) for v in value):
+            return value.copy
+    else:
+        return lambda: value
+    return lambda: deep_copy_json(value)
+
+
+def _plan(value: Any) -> Plan:
+    """How to resolve a parameter dict/list: a fresh copy with every expression evaluated.
+
+    As n8n's ``cleanupParameterData``, a DateTime inside a dict or list becomes its string.
+    """
+    if not _has_expression(value):
+        copy = _copier(value)
+        return lambda ev, scope: copy()
+    # (key, kind, payload): 0 scalar constant, 1 expression, 2 nested plan, 3 container constant
+    steps: list[tuple[Any, int, Any]] = []
+    pairs = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in pairs:
+        if isinstance(child, str) and child[:1] == "=":
+            steps.append((key, 1, str(child[1:])))
+        elif isinstance(child, (dict, list)):
+            steps.append((key, 2, _plan(child)) if _has_expression(child) else (key, 3, _copier(child)))
+        else:
+            steps.append((key, 0, child))
+    is_dict = isinstance(value, dict)
+
+    def run(ev: Evaluator, scope: Scope) -> Any:
+        out: dict[Any, Any] = {}
+        for key, kind, payload in steps:
+            if kind == 0:
+                out[key] = payload
+            elif kind == 1:
+                result = ev.evaluate(payload, scope)
+                out[key] = str.__str__(result) if type(result) is JsDateTime else result
+            elif kind == 2:
+                out[key] = payload(ev, scope)
+            else:
+                out[key] = payload()
+        return out if is_dict else list(out.values())
+
+    return run
+
+
 def _info(workflow: Workflow) -> dict[str, Any]:
     """Static per-workflow data for JS (node table), cached while the workflow object lives."""
     info = _workflow_info.get(workflow)
@@ -120,6 +188,7 @@ class Evaluator:
         self._pushed: dict[str, int] = {}
         self._node_key: tuple[Any, ...] | None = None
         self._tasks_key: tuple[Any, ...] | None = None
+        self._node_full = False
         self._extra_set = False
         self._state_stale = False
         self._code: tuple[tuple[Any, ...], JsRuntime, dict[str, Any]] | None = None
@@ -132,19 +201,20 @@ class Evaluator:
         As n8n's ``cleanupParameterData``: a DateTime inside a dict or list becomes its string;
         only a DateTime that is the whole value stays a :class:`JsDateTime`.
         """
-        if isinstance(value, str):
+        if type(value) is str:
             if value[:1] == "=":
                 return self.evaluate(value[1:], scope)
             return value
-        if isinstance(value, dict):
-            return {k: self._resolve_nested(v, scope) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._resolve_nested(v, scope) for v in value]
+        if isinstance(value, (dict, list)):
+            entry = _PLANS.get(id(value))
+            if entry is None or entry[0] is not value:
+                if len(_PLANS) > _PLANS_MAX:
+                    _PLANS.clear()
+                entry = _PLANS[id(value)] = (value, _plan(value))
+            return entry[1](self, scope)
+        if isinstance(value, str):
+            return self.resolve(str(value), scope)
         return value
-
-    def _resolve_nested(self, value: Any, scope: Scope) -> Any:
-        result = self.resolve(value, scope)
-        return str.__str__(result) if type(result) is JsDateTime else result
 
     def evaluate(self, expr: str, scope: Scope) -> Any:
         """Evaluate one expression string (without its ``=``)."""
@@ -268,14 +338,16 @@ class Evaluator:
         time_limit, memory_mb = self._limits()
         return rt.claim(self._token, self._config, time_limit, memory_mb)
 
-    def _node_config(self, scope: Scope, static_data: bool) -> str:
+    def _node_config(self, scope: Scope, static_data: bool, full: bool = True) -> str:
+        """The node run for JS; ancestors and parameters only when ``full`` (code reading them)."""
         node = scope.node
-        nodes = _info(self.state.workflow)["nodes"]
         config: dict[str, Any] = {
-            "node": node.name, "runIndex": scope.run_index, "items": scope.input_items,
-            "source": scope.source, "anc": self._ancestors(node.name),
-            "params": nodes[node.name]["parameters"] if node.name in nodes else node.parameters,
+            "node": node.name, "runIndex": scope.run_index, "items": scope.input_items, "source": scope.source,
         }
+        if full:
+            nodes = _info(self.state.workflow)["nodes"]
+            config["anc"] = self._ancestors(node.name)
+            config["params"] = nodes[node.name]["parameters"] if node.name in nodes else node.parameters
         if static_data:
             config["staticData"] = self.state.static_data
         return dumps(config)
@@ -292,9 +364,10 @@ class Evaluator:
                                         "customData": self.state.custom_data}))
             self._state_stale = False
         key = (scope.node.name, scope.run_index, id(scope.input_items), len(scope.input_items))
-        if key != self._node_key:
-            rt.call(rt.node_fn, self._node_config(scope, False))
+        if key != self._node_key or (run_data and not self._node_full):
+            rt.call(rt.node_fn, self._node_config(scope, False, run_data))
             self._node_key = key
+            self._node_full = run_data
         if run_data and key != self._tasks_key:
             self._sync_tasks(rt, self._pushed)
             self._tasks_key = key

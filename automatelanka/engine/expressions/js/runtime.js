@@ -45,6 +45,7 @@ var __al = (function () {
   }
   function node(json) {
     C = JSON.parse(json);
+    if (C.anc === undefined) C.anc = {}; // only code that reads other nodes gets them
     if (C.staticData !== undefined) S.staticData = C.staticData;
   }
   function extra(json) {
@@ -692,7 +693,7 @@ var __al = (function () {
   }
 
   // ---- the Code / Function / FunctionItem nodes ---------------------------------------------
-  const PAD = 100000;
+  const PAD = 20000; // user code starts after this many lines; no library file is that long
   const PAD_TEXT = '\n'.repeat(PAD);
   const codeCache = new Map();
   let CODE_RESULT = null;
