@@ -207,3 +207,9 @@ def test_code_node_uses_workflow_timezone_and_named_zones() -> None:
     wf["settings"]["timezone"] = "America/New_York"
     assert [it["json"] for it in output(run(wf))] == [
         {"local": "2024-07-01T08:00:00.000-04:00", "tokyo": "2024-07-01T21:00:00.000+09:00"}]
+
+
+def test_code_registers_zones_named_only_by_the_data() -> None:
+    data = "return [{json: {tz: 'Pacific/Auckland'}}];"
+    code = "return [{json: {t: DateTime.fromISO('2024-07-01T12:00:00Z').setZone($input.first().json.tz).toISO()}}];"
+    assert [it["json"] for it in output(run(workflow(code, data=data)))] == [{"t": "2024-07-02T00:00:00.000+12:00"}]

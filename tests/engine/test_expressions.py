@@ -338,3 +338,10 @@ def test_strings_with_nul_and_datetimes_cross_intact() -> None:
     dt = ev("={{ $json.when.toDateTime().setZone('UTC') }}", items=items)
     assert isinstance(dt, JsDateTime)
     assert (str(dt), dt.millis) == ("2024-03-10T06:30:00.000Z", 1710052200000)
+
+
+def test_zone_named_only_by_the_data_is_registered_on_demand() -> None:
+    items = [{"json": {"tz": "Australia/Sydney"}}, {"json": {"tz": "Mars/Olympus"}}]
+    expr = "={{ DateTime.fromISO('2024-07-01T12:00:00Z').setZone($json.tz).toISO() }}"
+    assert ev(expr, 0, items=items) == "2024-07-01T22:00:00.000+10:00"
+    assert ev(expr, 1, items=items) is None  # an unknown zone stays invalid, as in n8n

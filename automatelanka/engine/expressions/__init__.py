@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from automatelanka.engine.errors import ExpressionError, NodeError
+from automatelanka.engine.expressions.js.lib.zones import canonical_zone_name
 from automatelanka.engine.expressions.runtime import (
     JsOutOfMemory,
     JsRuntime,
@@ -189,6 +190,7 @@ class Evaluator:
         self._node_key: tuple[Any, ...] | None = None
         self._tasks_key: tuple[Any, ...] | None = None
         self._node_full = False
+        self._zones: set[str] = set()
         self._extra_set = False
         self._state_stale = False
         self._code: tuple[tuple[Any, ...], JsRuntime, dict[str, Any]] | None = None
@@ -228,8 +230,22 @@ class Evaluator:
     def evaluate_js(self, expr: str, scope: Scope) -> Any:
         """Evaluate in quickjs (always; the fast path is skipped)."""
         rt = self._expression_runtime(scope, reads_run_data(expr))
+        raw = self._eval_raw(rt, expr, scope)
+        if type(raw) is str and raw[:1] == "\x06":
+            # A zone named only by the data (e.g. setZone($json.tz)): register it, evaluate again.
+            zones, inner, undefined = json.loads(raw[1:])
+            if self._add_zones(rt, zones):
+                raw = self._eval_raw(rt, expr, scope)
+                if type(raw) is str and raw[:1] == "\x06":
+                    _, inner, undefined = json.loads(raw[1:])
+                    raw = None if undefined else inner
+            else:
+                raw = None if undefined else inner
+        return self._decode(raw, scope)
+
+    def _eval_raw(self, rt: JsRuntime, expr: str, scope: Scope) -> Any:
         try:
-            raw = rt.call(rt.eval_fn, expr, scope.item_index)
+            return rt.call(rt.eval_fn, expr, scope.item_index)
         except JsTimeout:
             discard_runtime()
             raise ExpressionError(f"Expression timed out after {self._limits()[0]:g} s",
@@ -238,9 +254,18 @@ class Evaluator:
             discard_runtime()
             raise ExpressionError("Expression exceeded memory limit",
                                   item_index=scope.item_index, run_index=scope.run_index) from None
-        return self._decode(raw, scope)
 
-    def run_code(self, scope: Scope, code: str, flavor: str, item_index: int) -> dict[str, Any]:
+    def _add_zones(self, rt: JsRuntime, names: list[str]) -> bool:
+        """Register the known IANA zones among ``names`` (for later contexts too); True if any."""
+        known = {c for c in (canonical_zone_name(str(n)) for n in names) if c}
+        if not known:
+            return False
+        self._zones.update(known)
+        rt.ensure((frozenset(known), ()))
+        return True
+
+    def run_code(self, scope: Scope, code: str, flavor: str, item_index: int,
+                 retry: bool = False) -> dict[str, Any]:
         """Run a Code/Function node body in quickjs; returns ``{value|error, logs}``.
 
         ``flavor`` is ``code_all``, ``code_each``, ``function`` or ``functionItem``; ``item_index``
@@ -272,6 +297,12 @@ class Evaluator:
                 raise NodeError(f"Code execution ran out of memory (limit {self._limits()[1]} MB)") from None
             raise
         out = json.loads(raw[1:])
+        zones = out.get("missingZones")
+        if zones and not retry and {canonical_zone_name(str(n)) for n in zones} - {None} - self._zones:
+            # Run again in a fresh context that has the zones the data named.
+            self._add_zones(rt, zones)
+            self._code = None
+            return self.run_code(scope, code, flavor, item_index, retry=True)
         error = out.get("error") or {}
         if error.get("internal"):
             self._code = None
@@ -335,6 +366,8 @@ class Evaluator:
         # Zone tables first: resetting sets Luxon's default zone to the execution's.
         rt.ensure(_info(self.state.workflow)["needs"])
         rt.ensure(library_needs(self.state.timezone or "UTC"))
+        if self._zones:
+            rt.ensure((frozenset(self._zones), ()))
         time_limit, memory_mb = self._limits()
         return rt.claim(self._token, self._config, time_limit, memory_mb)
 

@@ -679,6 +679,15 @@ var __al = (function () {
   // quickjs-ng may return concatenated strings as ropes, which the Python binding cannot read.
   const flat = (v) => (typeof v === 'string' ? v.slice(0) : v);
 
+  const takeMissingZones = G.__al_takeMissingZones || (() => null);
+  // A result computed with an unregistered zone comes back as '\u0006' + [zones, result]:
+  // the host registers the zones and evaluates again.
+  function withZones(encoded) {
+    const zones = takeMissingZones();
+    if (zones === null) return encoded;
+    return '\u0006' + JSON.stringify([zones, encoded === undefined ? null : encoded, encoded === undefined]);
+  }
+
   function evalEntry(expr, i) {
     I = i;
     NOW = null;
@@ -687,9 +696,9 @@ var __al = (function () {
       result = evaluate(expr, false);
     } catch (e) {
       if (e instanceof InternalError) throw e;
-      return flat(withCustom(encodeError(e)));
+      return flat(withZones(withCustom(encodeError(e))));
     }
-    return flat(withCustom(encode(result)));
+    return flat(withZones(withCustom(encode(result))));
   }
 
   // ---- the Code / Function / FunctionItem nodes ---------------------------------------------
@@ -929,7 +938,8 @@ var __al = (function () {
   function codeResult(flavor, itemIndex) {
     const logs = LOGS;
     LOGS = [];
-    const out = { logs, staticData: S.staticData, customData: customDirty ? S.customData : undefined };
+    const out = { logs, staticData: S.staticData, customData: customDirty ? S.customData : undefined,
+      missingZones: takeMissingZones() || undefined };
     customDirty = false;
     const r = CODE_RESULT;
     if (r === null) {

@@ -40,8 +40,24 @@
       var hours = +m[2];
       return fixedZone("Etc/GMT" + m[1] + hours, (m[1] === "+" ? -1 : 1) * hours * 60);
     }
-    return zones[lower] || null;
+    var zone = zones[lower];
+    if (zone) return zone;
+    // Remembered for the host, which registers the zone and evaluates again.
+    if (/^[a-z][a-z0-9_+\-]*(\/[a-z0-9_+\-]+)*$/.test(lower) && !missing[lower]) {
+      missing[lower] = true;
+      missingList.push(String(name));
+    }
+    return null;
   }
+  var missing = Object.create(null);
+  var missingList = [];
+  // Zone names asked for but not registered since the last call.
+  g.__al_takeMissingZones = function () {
+    if (!missingList.length) return null;
+    var out = missingList;
+    missingList = [];
+    return out;
+  };
 
   function zoneOffset(zone, ms) {
     var ts = zone.ts, lo = 0, hi = ts.length - 1;
