@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from automatelanka.engine.errors import NodeError
 
@@ -38,11 +38,16 @@ def json_array(data: Any) -> list[dict[str, Any]]:
 
 def per_item(ctx: NodeContext, operation: Callable[[int, dict[str, Any]], Result], *,
              error_text: Callable[[NodeError], str] | None = None,
-             items: Items | None = None, pair_errors: bool = True) -> list[dict[str, Any]]:
+             items: Items | None = None, pair_errors: bool = True,
+             error_index: Literal["unset", "always", "never"] = "unset",
+             ready: bool = False) -> list[dict[str, Any]]:
     """Run ``operation(i, item)`` for each input item; collect paired result items.
 
     ``error_text`` picks the text of a continue-on-fail error item (default: the message);
-    ``pair_errors=False`` leaves that item without ``pairedItem`` (as nodes that push ``{json}``).
+    ``pair_errors=False`` leaves that item without ``pairedItem`` (as nodes that push ``{json}``);
+    ``error_index`` says when a raised error gets the item's index: only when it has none
+    (``"unset"``), always, or never (left as the operation raised it); ``ready=True`` takes what
+    the operation returns (an item, a list of items or ``None``) as finished items, as they are.
     """
     out: list[dict[str, Any]] = []
     source = ctx.input(0) if items is None else items
@@ -57,10 +62,13 @@ def per_item(ctx: NodeContext, operation: Callable[[int, dict[str, Any]], Result
                     error_item["pairedItem"] = {"item": i}
                 out.append(error_item)
                 continue
-            if exc.item_index is None:
+            if error_index == "always" or (error_index == "unset" and exc.item_index is None):
                 exc.item_index = i
             raise
         if result is None:
+            continue
+        if ready:
+            out.extend(result if isinstance(result, list) else [result])
             continue
         for row in json_array(result):
             row.setdefault("pairedItem", {"item": i})

@@ -22,6 +22,7 @@ from automatelanka.engine.binary import (
 )
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 _ALREADY_COMPRESSED = {"7z", "aifc", "bz2", "doc", "docx", "gif", "gz", "heic", "heif", "jpg", "jpeg", "mov",
@@ -119,17 +120,12 @@ def _compress(ctx: NodeContext, i: int, item: Item) -> Item:
 @register("n8n-nodes-base.compression", versions=(1, 1.1), display_name="Compression")
 def compression(ctx: NodeContext) -> NodeOutput:
     operation = ctx.param("operation", 0, "decompress")
-    out: list[Item] = []
-    for i, item in enumerate(ctx.input(0)):
-        try:
-            if operation == "decompress":
-                out.append(_decompress(ctx, i, item))
-            elif operation == "compress":
-                out.append(_compress(ctx, i, item))
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return [out]
+
+    def one(i: int, item: Item) -> Item | None:
+        if operation == "decompress":
+            return _decompress(ctx, i, item)
+        if operation == "compress":
+            return _compress(ctx, i, item)
+        return None
+
+    return [per_item(ctx, one, error_index="always", ready=True)]

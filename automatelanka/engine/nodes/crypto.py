@@ -13,6 +13,7 @@ from typing import Any
 from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput, deep_copy_json
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes._util_common import lodash_get, lodash_set
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -115,32 +116,25 @@ def _is_missing_field(raw: Any, item: Item) -> bool:
 @register("n8n-nodes-base.crypto", versions=(1,), display_name="Crypto")
 def crypto(ctx: NodeContext) -> NodeOutput:
     action = ctx.param("action", 0, "hash")
-    out: list[Item] = []
-    for i, item in enumerate(ctx.input(0)):
-        try:
-            prop = str(ctx.param("dataPropertyName", i, "data"))
-            value = ctx.param("value", i, "")
-            if value is None and _is_missing_field(ctx.raw_param("value"), item):
-                value = _UNDEFINED
-            binary_done = False
-            new_value: Any = None
-            if action == "generate":
-                new_value = _generate(ctx, i)
-            elif action in ("hash", "hmac"):
-                new_value, binary_done = _hash_or_hmac(ctx, i, action, item, value)
-            elif action == "sign":
-                new_value = _sign(ctx, i, value)
-            body = deep_copy_json(item["json"]) if "." in prop else dict(item["json"])
-            new: Item = {"json": body, "pairedItem": {"item": i}}
-            if item.get("binary") is not None and not binary_done:
-                new["binary"] = item["binary"]
-            lodash_set(body, prop, new_value)
-            out.append(new)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            if exc.item_index is None:
-                exc.item_index = i
-            raise
-    return [out]
+
+    def one(i: int, item: Item) -> Item:
+        prop = str(ctx.param("dataPropertyName", i, "data"))
+        value = ctx.param("value", i, "")
+        if value is None and _is_missing_field(ctx.raw_param("value"), item):
+            value = _UNDEFINED
+        binary_done = False
+        new_value: Any = None
+        if action == "generate":
+            new_value = _generate(ctx, i)
+        elif action in ("hash", "hmac"):
+            new_value, binary_done = _hash_or_hmac(ctx, i, action, item, value)
+        elif action == "sign":
+            new_value = _sign(ctx, i, value)
+        body = deep_copy_json(item["json"]) if "." in prop else dict(item["json"])
+        new: Item = {"json": body, "pairedItem": {"item": i}}
+        if item.get("binary") is not None and not binary_done:
+            new["binary"] = item["binary"]
+        lodash_set(body, prop, new_value)
+        return new
+
+    return [per_item(ctx, one, ready=True)]

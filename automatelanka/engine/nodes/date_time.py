@@ -21,6 +21,7 @@ from automatelanka.engine.luxon_format import (
     from_format,
     normalize_zone,
 )
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes._util_common import lodash_set
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -328,30 +329,24 @@ def _v1_calculate(ctx: NodeContext, i: int) -> str:
 
 
 def _date_time_v1(ctx: NodeContext) -> NodeOutput:
-    out: list[Item] = []
     action = ctx.param("action", 0, "format")
-    for i, item in enumerate(ctx.input(0)):
-        try:
-            if action == "format" and ctx.param("value", i, "") is None:
-                new_value: Any = "Invalid date"
-            elif action == "format":
-                new_value = _v1_format(ctx, i, item)
-            else:
-                new_value = _v1_calculate(ctx, i)
-            prop = str(ctx.param("dataPropertyName", i, "data"))
-            body = deep_copy_json(item["json"]) if "." in prop else dict(item["json"])
-            new: Item = {"json": body, "pairedItem": {"item": i}}
-            if item.get("binary") is not None:
-                new["binary"] = item["binary"]
-            lodash_set(body, prop, new_value)
-            out.append(new)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return [out]
+
+    def one(i: int, item: Item) -> Item:
+        if action == "format" and ctx.param("value", i, "") is None:
+            new_value: Any = "Invalid date"
+        elif action == "format":
+            new_value = _v1_format(ctx, i, item)
+        else:
+            new_value = _v1_calculate(ctx, i)
+        prop = str(ctx.param("dataPropertyName", i, "data"))
+        body = deep_copy_json(item["json"]) if "." in prop else dict(item["json"])
+        new: Item = {"json": body, "pairedItem": {"item": i}}
+        if item.get("binary") is not None:
+            new["binary"] = item["binary"]
+        lodash_set(body, prop, new_value)
+        return new
+
+    return [per_item(ctx, one, error_index="always", ready=True)]
 
 
 @register("n8n-nodes-base.dateTime", versions=(1, 2), display_name="Date & Time")

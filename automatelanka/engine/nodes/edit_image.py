@@ -21,6 +21,7 @@ from typing import Any
 from automatelanka.engine.binary import assert_binary, binary_bytes, pretty_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput, deep_copy_json
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 _REQUIRED = {
@@ -301,14 +302,4 @@ def _edit(ctx: NodeContext, i: int, item: Item) -> Item:
 
 @register("n8n-nodes-base.editImage", versions=(1,), display_name="Edit Image")
 def edit_image(ctx: NodeContext) -> NodeOutput:
-    out: list[Item] = []
-    for i, item in enumerate(ctx.input(0)):
-        try:
-            out.append(_edit(ctx, i, item))
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return [out]
+    return [per_item(ctx, lambda i, item: _edit(ctx, i, item), error_index="always", ready=True)]

@@ -13,7 +13,8 @@ import subprocess
 from typing import Any
 
 from automatelanka.engine.errors import NodeError
-from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 #: Longest a command may run, in seconds.
@@ -46,14 +47,5 @@ def execute_command(ctx: NodeContext) -> NodeOutput:
     items = list(ctx.input(0))
     if ctx.param("executeOnce", 0, True):
         items = items[:1]
-    out: list[Item] = []
-    for i in range(len(items)):
-        try:
-            out.append({"json": _run(ctx, str(ctx.param("command", i, "") or "")), "pairedItem": {"item": i}})
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return [out]
+    return [per_item(ctx, lambda i, _item: {"json": _run(ctx, str(ctx.param("command", i, "") or "")),
+                                            "pairedItem": {"item": i}}, items=items, error_index="always", ready=True)]

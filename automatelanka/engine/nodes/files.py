@@ -21,6 +21,7 @@ from typing import Any
 from automatelanka.engine.binary import assert_binary, binary_bytes, prepare_binary
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput, deep_copy_json
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes._util_common import js_json, lodash_get, lodash_set
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -270,20 +271,6 @@ def _binary_from_json(data: Any, *, source_key: str | None = None, file_name: st
 _ABSENT: Any = object()
 
 
-def _per_item(ctx: NodeContext, items: list[Item], build) -> list[Item]:
-    out: list[Item] = []
-    for i, item in enumerate(items):
-        try:
-            out.append(build(i, item))
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return out
-
-
 @register("n8n-nodes-base.convertToFile", versions=(1, 1.1), display_name="Convert to File")
 def convert_to_file(ctx: NodeContext) -> NodeOutput:
     items = ctx.input(0)
@@ -305,15 +292,16 @@ def convert_to_file(ctx: NodeContext) -> NodeOutput:
                                       mime_type="application/json", encoding=opts.get("encoding"),
                                       add_bom=bool(opts.get("addBOM")), fmt=bool(opts.get("format")))
             return [[wrap(0, entry, [{"item": i} for i in range(len(items))])]]
-        return [_per_item(ctx, items, lambda i, it: wrap(i, _binary_from_json(
+        return [per_item(ctx, lambda i, it: wrap(i, _binary_from_json(
             it["json"], file_name=options(i).get("fileName"), mime_type="application/json",
             encoding=options(i).get("encoding"), add_bom=bool(options(i).get("addBOM")),
-            fmt=bool(options(i).get("format")))))]
+            fmt=bool(options(i).get("format")))), items=items, error_index="always", ready=True)]
     if operation == "toText":
-        return [_per_item(ctx, items, lambda i, it: wrap(i, _binary_from_json(
+        return [per_item(ctx, lambda i, it: wrap(i, _binary_from_json(
             it["json"], source_key=ctx.param("sourceProperty", i, ""),
             file_name=options(i).get("fileName") or "file.txt", mime_type="text/plain",
-            encoding=options(i).get("encoding"), add_bom=bool(options(i).get("addBOM")))))]
+            encoding=options(i).get("encoding"), add_bom=bool(options(i).get("addBOM")))),
+            items=items, error_index="always", ready=True)]
     if operation == "toBinary":
         def to_binary(i: int, it: Item) -> Item:
             opts = options(i)
@@ -322,7 +310,7 @@ def convert_to_file(ctx: NodeContext) -> NodeOutput:
                                              file_name=opts.get("fileName"), mime_type=opts.get("mimeType"),
                                              encoding=opts.get("encoding"), add_bom=bool(opts.get("addBOM")),
                                              is_base64=is_b64))
-        return [_per_item(ctx, items, to_binary)]
+        return [per_item(ctx, to_binary, items=items, error_index="always", ready=True)]
     raise NodeError(f"The operation '{operation}' is not supported by this engine yet")
 
 
@@ -421,81 +409,71 @@ def _read_html_table(text: str) -> list[list[Any]]:
 
 
 def _extract_spreadsheet(ctx: NodeContext, items: list[Item], operation: str) -> list[Item]:
-    out: list[Item] = []
-    for i, item in enumerate(items):
+    def rows_of(i: int, item: Item) -> list[Item]:
+        options = ctx.param("options", i, {}) or {}
+        entry = assert_binary(item, ctx.param("binaryPropertyName", i, "data"), i)
+        data = binary_bytes(entry)
+        if operation == "csv":
+            rows = _parse_csv(_decode(data, options.get("encoding"), strip_bom=False), options)
+        elif operation == "xlsx":
+            rows = _sheet_to_json(_read_xlsx(data, options), options)
+        elif operation == "html":
+            rows = _sheet_to_json(_read_html_table(_decode(data, None)), options)
+        else:
+            raise NodeError(f"The file format '{operation}' is not supported by this engine yet")
+        return [{"json": {"row": row} if options.get("headerRow") is False else row, "pairedItem": {"item": i}}
+                for row in rows]
+
+    def one(i: int, item: Item) -> list[Item]:
         try:
-            options = ctx.param("options", i, {}) or {}
-            entry = assert_binary(item, ctx.param("binaryPropertyName", i, "data"), i)
-            data = binary_bytes(entry)
-            if operation == "csv":
-                rows = _parse_csv(_decode(data, options.get("encoding"), strip_bom=False), options)
-            elif operation == "xlsx":
-                rows = _sheet_to_json(_read_xlsx(data, options), options)
-            elif operation == "html":
-                rows = _sheet_to_json(_read_html_table(_decode(data, None)), options)
-            else:
-                raise NodeError(f"The file format '{operation}' is not supported by this engine yet")
-            for row in rows:
-                body = {"row": row} if options.get("headerRow") is False else row
-                out.append({"json": body, "pairedItem": {"item": i}})
+            return rows_of(i, item)
         except NodeError as exc:
             ext = (item.get("binary") or {}).get(ctx.param("binaryPropertyName", i, "data"), {}).get("fileExtension")
             if ext and ext != operation:
                 exc.message = f"The file selected in 'Input Binary Field' is not in {operation} format"
                 exc.args = (exc.message,)
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
             raise
-    return out
+
+    return per_item(ctx, one, items=items, error_index="always", ready=True)
 
 
 def _move_to(ctx: NodeContext, items: list[Item], operation: str) -> list[Item]:
-    out: list[Item] = []
-    for i, item in enumerate(items):
-        try:
-            options = ctx.param("options", i, {}) or {}
-            prop = ctx.param("binaryPropertyName", i, "data")
-            value = lodash_get(item.get("binary") or {}, prop)
-            if not value:
-                continue
-            data = binary_bytes(value)
-            body: dict[str, Any] = {}
-            keep = options.get("keepSource")
-            if keep and keep != "binary":
-                body = deep_copy_json(item["json"])
-            if operation == "binaryToPropery":
-                converted: Any = base64.b64encode(data).decode("ascii")
+    def one(i: int, item: Item) -> Item | None:
+        options = ctx.param("options", i, {}) or {}
+        prop = ctx.param("binaryPropertyName", i, "data")
+        value = lodash_get(item.get("binary") or {}, prop)
+        if not value:
+            return None
+        data = binary_bytes(value)
+        body: dict[str, Any] = {}
+        keep = options.get("keepSource")
+        if keep and keep != "binary":
+            body = deep_copy_json(item["json"])
+        if operation == "binaryToPropery":
+            converted: Any = base64.b64encode(data).decode("ascii")
+        else:
+            converted = _decode(data, options.get("encoding"), strip_bom=bool(options.get("stripBOM", True)))
+        if operation == "fromJson":
+            if converted == "":
+                converted = {}
             else:
-                converted = _decode(data, options.get("encoding"), strip_bom=bool(options.get("stripBOM", True)))
-            if operation == "fromJson":
-                if converted == "":
-                    converted = {}
-                else:
-                    try:
-                        converted = json.loads(converted)
-                    except ValueError as exc:
-                        raise NodeError("The file selected in 'Input Binary Field' is not in JSON format",
-                                        description="Try to change the operation or select a JSON file in "
-                                                    "'Input Binary Field'") from exc
-            elif operation == "fromIcs":
-                raise NodeError("Extracting iCal files is not supported by this engine yet")
-            lodash_set(body, ctx.param("destinationKey", i, "data") or "", converted)
-            new: Item = {"json": body, "pairedItem": {"item": i}}
-            if keep in ("binary", "both"):
-                new["binary"] = item.get("binary")
-            else:
-                rest = {k: v for k, v in (item.get("binary") or {}).items() if k != prop}
-                new["binary"] = rest
-            out.append(new)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return out
+                try:
+                    converted = json.loads(converted)
+                except ValueError as exc:
+                    raise NodeError("The file selected in 'Input Binary Field' is not in JSON format",
+                                    description="Try to change the operation or select a JSON file in "
+                                                "'Input Binary Field'") from exc
+        elif operation == "fromIcs":
+            raise NodeError("Extracting iCal files is not supported by this engine yet")
+        lodash_set(body, ctx.param("destinationKey", i, "data") or "", converted)
+        new: Item = {"json": body, "pairedItem": {"item": i}}
+        if keep in ("binary", "both"):
+            new["binary"] = item.get("binary")
+        else:
+            new["binary"] = {k: v for k, v in (item.get("binary") or {}).items() if k != prop}
+        return new
+
+    return per_item(ctx, one, items=items, error_index="always", ready=True)
 
 
 @register("n8n-nodes-base.extractFromFile", versions=(1,), display_name="Extract from File")
@@ -527,6 +505,7 @@ def confined_path(ctx: NodeContext, path: str, item_index: int) -> Path:
 
 
 def _read_files(ctx: NodeContext, items: list[Item]) -> list[Item]:
+    # not per_item: the files read before a failing one stay in the output next to the error item
     out: list[Item] = []
     for i, _item in enumerate(items):
         try:
@@ -557,8 +536,7 @@ def _file_json(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_files(ctx: NodeContext, items: list[Item]) -> list[Item]:
-    out: list[Item] = []
-    for i, item in enumerate(items):
+    def one(i: int, item: Item) -> Item:
         try:
             path = confined_path(ctx, str(ctx.param("fileName", i, "")), i)
             prop = ctx.param("dataPropertyName", i, "data")
@@ -572,18 +550,13 @@ def _write_files(ctx: NodeContext, items: list[Item]) -> list[Item]:
             new: Item = {"json": body, "pairedItem": {"item": i}}
             if item.get("binary") is not None:
                 new["binary"] = item["binary"]
-            out.append(new)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
+            return new
         except OSError as exc:
             if ctx.continue_on_fail:
-                out.append({"json": {"error": str(exc)}, "pairedItem": {"item": i}})
-                continue
+                return {"json": {"error": str(exc)}, "pairedItem": {"item": i}}
             raise ctx.error(f"The file could not be written: {exc}", i) from exc
-    return out
+
+    return per_item(ctx, one, items=items, error_index="never", ready=True)
 
 
 @register("n8n-nodes-base.readWriteFile", versions=(1,), display_name="Read/Write Files from Disk")

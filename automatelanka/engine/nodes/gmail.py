@@ -18,6 +18,7 @@ from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes import _mail
 from automatelanka.engine.nodes._google import GoogleApi, not_supported
 from automatelanka.engine.nodes._poll import node_static, poller, trigger_handler
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 VERSIONS = (2, 2.1, 2.2)
@@ -198,20 +199,17 @@ def gmail(ctx: NodeContext) -> NodeOutput:
     gm = Gmail(ctx)
     resource = gm.resource
     operation = ctx.param("operation", 0, "send")
-    out: list[Item] = []
-    for i in range(len(ctx.input(0))):
+
+    def one(i: int, _item: Item) -> list[Item]:
         try:
             result = _run(ctx, gm, resource, operation, i)
         except NodeError as exc:
             exc.message = f"{exc.message} (item {i})"
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
             raise
-        for entry in result if isinstance(result, list) else [result]:
-            item = entry if isinstance(entry, dict) and "json" in entry else {"json": entry}
-            out.append({**item, "pairedItem": {"item": i}})
+        return [{**(entry if isinstance(entry, dict) and "json" in entry else {"json": entry}), "pairedItem": {"item": i}}
+                for entry in (result if isinstance(result, list) else [result])]
+
+    out = per_item(ctx, one, error_index="always", ready=True)
     if resource in ("draft", "message", "thread") and operation in ("get", "getAll"):
         for item in out:
             if item["json"].get("snippet"):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes._google import GoogleApi, not_supported
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 VERSIONS = (1, 1.1, 1.2, 1.3)
@@ -52,18 +53,12 @@ def google_calendar(ctx: NodeContext) -> NodeOutput:
     resource = ctx.param("resource", 0, "event")
     operation = ctx.param("operation", 0, "create" if resource == "event" else "availability")
     qs: dict[str, Any] = {}  # n8n shares the query object across items
-    out: list[Item] = []
-    for i in range(len(ctx.input(0))):
-        try:
-            result = _run(ctx, api, resource, operation, i, qs)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-        out.extend({"json": r, "pairedItem": {"item": i}} for r in (result if isinstance(result, list) else [result]))
-    return [out]
+
+    def one(i: int, _item: Item) -> list[Item]:
+        result = _run(ctx, api, resource, operation, i, qs)
+        return [{"json": r, "pairedItem": {"item": i}} for r in (result if isinstance(result, list) else [result])]
+
+    return [per_item(ctx, one, error_index="always", ready=True)]
 
 
 def _run(ctx: NodeContext, api: GoogleApi, resource: str, operation: str, i: int, qs: dict[str, Any]) -> Any:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from automatelanka.engine.errors import NodeError
-from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.items import NodeOutput
 from automatelanka.engine.nodes._google import GoogleApi, not_supported
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 
@@ -26,17 +26,8 @@ def google_docs(ctx: NodeContext) -> NodeOutput:
     api = GoogleApi(ctx, "googleDocsOAuth2Api", "docs", default_auth=default_auth, api="docs")
     drive = GoogleApi(ctx, "googleDocsOAuth2Api", "docs", default_auth=default_auth, api="google")
     operation = ctx.param("operation", 0, "create")
-    out: list[Item] = []
-    for i in range(len(ctx.input(0))):
-        try:
-            result = _run(ctx, api, drive, operation, i)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
-        out.append({"json": result, "pairedItem": {"item": i}})
-    return [out]
+    return [per_item(ctx, lambda i, _item: {"json": _run(ctx, api, drive, operation, i), "pairedItem": {"item": i}},
+                     error_index="never", ready=True)]
 
 
 def _run(ctx: NodeContext, api: GoogleApi, drive: GoogleApi, operation: str, i: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes._google import GoogleApi, not_supported
 from automatelanka.engine.nodes._poll import node_static, poller, trigger_handler
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 FOLDER = "application/vnd.google-apps.folder"
@@ -79,21 +80,17 @@ def google_drive(ctx: NodeContext) -> NodeOutput:
     api = drive_api(ctx)
     resource = ctx.param("resource", 0, "file")
     operation = ctx.param("operation", 0, "upload" if resource == "file" else "create")
-    out: list[Item] = []
-    for i, item in enumerate(ctx.input(0)):
-        try:
-            result = _run(ctx, api, resource, operation, i, item)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
+
+    def one(i: int, item: Item) -> list[Item]:
+        result = _run(ctx, api, resource, operation, i, item)
+        out: list[Item] = []
         for entry in result if isinstance(result, list) else [result]:
             new = entry if "json" in entry and isinstance(entry.get("json"), dict) and len(entry) <= 2 \
                 and set(entry) <= {"json", "binary"} else {"json": entry}
             out.append({**new, "pairedItem": {"item": i}})
-    return [out]
+        return out
+
+    return [per_item(ctx, one, error_index="always", ready=True)]
 
 
 def _run(ctx: NodeContext, api: GoogleApi, resource: str, operation: str, i: int, item: Item) -> Any:

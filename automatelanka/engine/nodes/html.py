@@ -17,6 +17,7 @@ from bs4.formatter import HTMLFormatter
 from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes._util_common import js_string, lodash_get
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -162,23 +163,19 @@ def html_node(ctx: NodeContext) -> NodeOutput:
     operation = ctx.param("operation", 0, "generateHtmlTemplate")
     if operation == "convertToHtmlTable" and items:
         return _table(ctx, items)
-    out: list[Item] = []
-    for i, item in enumerate(items):
-        try:
-            if operation == "generateHtmlTemplate":
-                html = ctx.param("html", i, "")
-                html = html if isinstance(html, str) else js_string(html)
-                for resolvable in _RESOLVABLE.findall(html):
-                    html = html.replace(resolvable, js_string(ctx.resolve("=" + resolvable, i)), 1)
-                out.append({"json": {"html": html}, "pairedItem": {"item": i}})
-            elif operation == "extractHtmlContent":
-                out.extend(_extract_item(ctx, i, item))
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
-    return [out]
+
+    def one(i: int, item: Item) -> list[Item] | None:
+        if operation == "generateHtmlTemplate":
+            html = ctx.param("html", i, "")
+            html = html if isinstance(html, str) else js_string(html)
+            for resolvable in _RESOLVABLE.findall(html):
+                html = html.replace(resolvable, js_string(ctx.resolve("=" + resolvable, i)), 1)
+            return [{"json": {"html": html}, "pairedItem": {"item": i}}]
+        if operation == "extractHtmlContent":
+            return _extract_item(ctx, i, item)
+        return None
+
+    return [per_item(ctx, one, items=items, error_index="never", ready=True)]
 
 
 # -- html-to-text (default options) -------------------------------------------------------------

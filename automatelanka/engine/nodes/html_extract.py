@@ -11,6 +11,7 @@ from typing import Any
 from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes._util_common import lodash_get
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.nodes.html import CHEERIO_FORMATTER, _extract, _soup
@@ -63,14 +64,4 @@ def _extract_item(ctx: NodeContext, i: int, item: Item) -> list[Item]:
 
 @register("n8n-nodes-base.htmlExtract", versions=(1,), display_name="HTML Extract")
 def html_extract(ctx: NodeContext) -> NodeOutput:
-    out: list[Item] = []
-    for i, item in enumerate(ctx.input(0)):
-        try:
-            out.extend(_extract_item(ctx, i, item))
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return [out]
+    return [per_item(ctx, lambda i, item: _extract_item(ctx, i, item), error_index="always", ready=True)]

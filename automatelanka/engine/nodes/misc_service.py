@@ -10,6 +10,7 @@ from typing import Any
 from automatelanka.engine.binary import assert_binary, binary_bytes, prepare_binary
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.nodes.files import confined_path
 
@@ -33,79 +34,64 @@ def execution_data(ctx: NodeContext) -> NodeOutput:
     if ctx.param("operation", 0, "save") != "save":
         return [list(items)]
     version = ctx.node.type_version or 1
-    out: list[dict[str, Any]] = []
-    for i, item in enumerate(items):
-        try:
-            pairs = (ctx.param("dataToSave", i, {}) or {}).get("values") or []
-            for pair in pairs:
-                key, value = str(pair.get("key", ""))[:50], pair.get("value")
-                value = value if value else ("" if version >= 1.1 else value)
-                data = ctx.state.custom_data
-                if key not in data and len(data) >= _CUSTOM_DATA_MAX_KEYS:
-                    raise NodeError("Custom data can hold at most 10 keys", item_index=i)
-                data[key] = _custom_text(value)[:255]
-            out.append(item)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
-    return [out]
+
+    def save(i: int, item: dict[str, Any]) -> dict[str, Any]:
+        pairs = (ctx.param("dataToSave", i, {}) or {}).get("values") or []
+        for pair in pairs:
+            key, value = str(pair.get("key", ""))[:50], pair.get("value")
+            value = value if value else ("" if version >= 1.1 else value)
+            data = ctx.state.custom_data
+            if key not in data and len(data) >= _CUSTOM_DATA_MAX_KEYS:
+                raise NodeError("Custom data can hold at most 10 keys", item_index=i)
+            data[key] = _custom_text(value)[:255]
+        return item
+
+    return [per_item(ctx, save, items=items, error_index="never", ready=True)]
 
 
 @register("n8n-nodes-base.readBinaryFile", versions=(1,), display_name="Read Binary File")
 def read_binary_file(ctx: NodeContext) -> NodeOutput:
     """Read one file (inside ``services.files_root``) into a binary property of each item."""
-    out: list[dict[str, Any]] = []
-    for i, item in enumerate(ctx.input(0)):
+
+    def read(i: int, item: dict[str, Any]) -> dict[str, Any]:
+        file_path = str(ctx.param("filePath", i, ""))
+        path = confined_path(ctx, file_path, i)
         try:
-            file_path = str(ctx.param("filePath", i, ""))
-            path = confined_path(ctx, file_path, i)
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise NodeError(f"ENOENT: no such file or directory, open '{file_path}'" if not path.exists()
-                                else str(exc), item_index=i) from None
-            binary = dict(item.get("binary") or {})
-            binary[ctx.param("dataPropertyName", i, "data")] = prepare_binary(data, file_path)
-            out.append({"json": item.get("json"), "binary": binary, "pairedItem": {"item": i}})
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
-    return [out]
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NodeError(f"ENOENT: no such file or directory, open '{file_path}'" if not path.exists()
+                            else str(exc), item_index=i) from None
+        binary = dict(item.get("binary") or {})
+        binary[ctx.param("dataPropertyName", i, "data")] = prepare_binary(data, file_path)
+        return {"json": item.get("json"), "binary": binary, "pairedItem": {"item": i}}
+
+    return [per_item(ctx, read, error_index="never", ready=True)]
 
 
 @register("n8n-nodes-base.writeBinaryFile", versions=(1,), display_name="Write Binary File")
 def write_binary_file(ctx: NodeContext) -> NodeOutput:
     """Write each item's binary property to a file inside ``services.files_root``."""
-    out: list[dict[str, Any]] = []
     append = bool((ctx.param("options", 0, {}) or {}).get("append"))
-    for i, item in enumerate(ctx.input(0)):
+
+    def write(i: int, item: dict[str, Any]) -> dict[str, Any]:
+        prop = ctx.param("dataPropertyName", i, "data")
+        file_name = str(ctx.param("fileName", i, ""))
+        body = copy.deepcopy(item.get("json") or {})
+        data = binary_bytes(assert_binary(item, prop, i))
+        path = confined_path(ctx, file_name, i)
         try:
-            prop = ctx.param("dataPropertyName", i, "data")
-            file_name = str(ctx.param("fileName", i, ""))
-            body = copy.deepcopy(item.get("json") or {})
-            data = binary_bytes(assert_binary(item, prop, i))
-            path = confined_path(ctx, file_name, i)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("ab" if append else "wb") as handle:
-                    handle.write(data)
-            except OSError as exc:
-                raise NodeError(f"The file could not be written: {exc}", item_index=i) from None
-            new: dict[str, Any] = {"json": body, "pairedItem": {"item": i}}
-            if item.get("binary") is not None:
-                new["binary"] = dict(item["binary"])
-            body["fileName"] = file_name
-            out.append(new)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
-    return [out]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("ab" if append else "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise NodeError(f"The file could not be written: {exc}", item_index=i) from None
+        new: dict[str, Any] = {"json": body, "pairedItem": {"item": i}}
+        if item.get("binary") is not None:
+            new["binary"] = dict(item["binary"])
+        body["fileName"] = file_name
+        return new
+
+    return [per_item(ctx, write, error_index="never", ready=True)]
 
 
 def _pass_through(ctx: NodeContext) -> NodeOutput:

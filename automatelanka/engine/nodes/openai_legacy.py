@@ -14,10 +14,9 @@ import base64
 from typing import Any
 
 from automatelanka.engine.binary import prepare_binary
-from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes._http import credential, request
-from automatelanka.engine.nodes._svc import api_base, unsupported
+from automatelanka.engine.nodes._svc import api_base, per_item, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
 
 DISPLAY = "OpenAI"
@@ -67,24 +66,18 @@ def open_ai(ctx: NodeContext) -> NodeOutput:
         headers["OpenAI-Organization"] = str(fields["organizationId"])
     image_binary = ctx.param("resource", 0, "text") == "image" and \
         ctx.param("responseFormat", 0, "binaryData") != "imageUrl"
-    out: list[Item] = []
-    for i in range(len(ctx.input(0))):
-        try:
-            endpoint, body, split = _request(ctx, i)
-            data = request(ctx, "POST", f"{base}{endpoint}", json=body, headers=headers, item_index=i).json()
-            rows: list[Any] = (data.get(split) or []) if split and isinstance(data, dict) else [data]
-            for row in rows:
-                if image_binary:
-                    raw = base64.b64decode(str((row or {}).get("b64_json") or ""))
-                    out.append({"json": {}, "binary": {"data": prepare_binary(raw, "data")},
-                                "pairedItem": {"item": i}})
-                else:
-                    out.append({"json": row, "pairedItem": {"item": i}})
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            if exc.item_index is None:
-                exc.item_index = i
-            raise
-    return [out]
+
+    def one(i: int, _item: Item) -> list[Item]:
+        endpoint, body, split = _request(ctx, i)
+        data = request(ctx, "POST", f"{base}{endpoint}", json=body, headers=headers, item_index=i).json()
+        rows: list[Any] = (data.get(split) or []) if split and isinstance(data, dict) else [data]
+        out: list[Item] = []
+        for row in rows:
+            if image_binary:
+                raw = base64.b64decode(str((row or {}).get("b64_json") or ""))
+                out.append({"json": {}, "binary": {"data": prepare_binary(raw, "data")}, "pairedItem": {"item": i}})
+            else:
+                out.append({"json": row, "pairedItem": {"item": i}})
+        return out
+
+    return [per_item(ctx, one, ready=True)]

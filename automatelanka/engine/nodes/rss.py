@@ -17,6 +17,7 @@ from automatelanka.engine.errors import NodeApiError, NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes import _http
 from automatelanka.engine.nodes._poll import node_static, poller, trigger_handler
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 ITEM_FIELDS: list[tuple[str, str, bool]] = [
@@ -227,25 +228,20 @@ def rss_feed_read(ctx: NodeContext) -> NodeOutput:
     version = ctx.node.type_version
     items = ctx.input(0)
     count = len(items) if version >= 1.1 else (1 if items else 0)
-    out: list[Item] = []
-    for i in range(count):
-        try:
-            url = str(ctx.param("url", i, "") or "")
-            options = ctx.param("options", i, {}) or {}
-            if not url:
-                raise ctx.error('The parameter "URL" has to be set!', i)
-            if not _valid_url(url):
-                raise ctx.error('The provided "URL" is not valid!', i)
-            custom = [f.strip() for f in str(options.get("customFields") or "").split(",") if f.strip()]
-            feed = fetch_feed(ctx, url, i, version >= 1.2, custom)
-            paired: Any = {"item": i} if version >= 1.1 else [{"item": k} for k in range(len(items))]
-            out.extend({"json": entry, "pairedItem": paired} for entry in feed)
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            raise
-    return [out]
+
+    def read(i: int, _item: Item) -> list[Item]:
+        url = str(ctx.param("url", i, "") or "")
+        options = ctx.param("options", i, {}) or {}
+        if not url:
+            raise ctx.error('The parameter "URL" has to be set!', i)
+        if not _valid_url(url):
+            raise ctx.error('The provided "URL" is not valid!', i)
+        custom = [f.strip() for f in str(options.get("customFields") or "").split(",") if f.strip()]
+        feed = fetch_feed(ctx, url, i, version >= 1.2, custom)
+        paired: Any = {"item": i} if version >= 1.1 else [{"item": k} for k in range(len(items))]
+        return [{"json": entry, "pairedItem": paired} for entry in feed]
+
+    return [per_item(ctx, read, items=items[:count], error_index="never", ready=True)]
 
 
 @register("n8n-nodes-base.rssFeedReadTrigger", versions=(1,), trigger=True, inputs=0,

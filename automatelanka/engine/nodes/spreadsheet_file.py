@@ -18,6 +18,7 @@ from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes import files
+from automatelanka.engine.nodes._svc import per_item
 from automatelanka.engine.nodes.base import NodeContext, register
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -85,22 +86,14 @@ def _sheetjs_table(data: bytes, options: dict[str, Any]) -> list[list[Any]]:
 
 
 def _from_file_sheetjs(ctx: NodeContext, items: list[Item]) -> list[Item]:
-    out: list[Item] = []
-    for i, item in enumerate(items):
-        try:
-            options = ctx.param("options", i, {}) or {}
-            entry = assert_binary(item, ctx.param("binaryPropertyName", i, "data"), i)
-            rows = files._sheet_to_json(_sheetjs_table(binary_bytes(entry), options), options)
-            for row in rows:
-                body = {"row": row} if options.get("headerRow") is False else row
-                out.append({"json": body, "pairedItem": {"item": i}})
-        except NodeError as exc:
-            if ctx.continue_on_fail:
-                out.append({"json": {"error": exc.message}, "pairedItem": {"item": i}})
-                continue
-            exc.item_index = i
-            raise
-    return out
+    def one(i: int, item: Item) -> list[Item]:
+        options = ctx.param("options", i, {}) or {}
+        entry = assert_binary(item, ctx.param("binaryPropertyName", i, "data"), i)
+        rows = files._sheet_to_json(_sheetjs_table(binary_bytes(entry), options), options)
+        return [{"json": {"row": row} if options.get("headerRow") is False else row, "pairedItem": {"item": i}}
+                for row in rows]
+
+    return per_item(ctx, one, items=items, error_index="always", ready=True)
 
 
 def _from_file(ctx: NodeContext, items: list[Item]) -> list[Item]:
