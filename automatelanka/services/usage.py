@@ -1,7 +1,8 @@
 """Usage counting per workspace and billing period, for plans and billing.
 
 The period is the subscription's (see :func:`automatelanka.services.plans.period_for`), else the
-calendar month (UTC). Runs are counted when they are admitted (``services.limits.admit_run``);
+calendar month (UTC); with billing off (``services.limits.policy``) always the calendar month, as
+run admission counts it, and without reading the subscription on every run. Runs are counted when they are admitted (``services.limits.admit_run``);
 node executions when a run finishes; API calls per request made with an API key.
 """
 
@@ -22,8 +23,18 @@ def month_bounds(at: datetime) -> tuple[datetime, datetime]:
     return plans.calendar_month(at)
 
 
+def period(conn: Connection, workspace_id: uuid.UUID, at: datetime | None = None) -> tuple[datetime, datetime]:
+    """The period the counters of ``at`` go to (no query with billing off)."""
+    from automatelanka.services.limits import policy
+
+    at = at or utcnow()
+    if not policy(conn).billing_enabled:
+        return plans.calendar_month(at)
+    return plans.period_for(conn, workspace_id, at)
+
+
 def _add(conn: Connection, workspace_id: uuid.UUID, at: datetime | None, **counts: int) -> None:
-    start, end = plans.period_for(conn, workspace_id, at or utcnow())
+    start, end = period(conn, workspace_id, at)
     repo.record_usage(conn, workspace_id, period_start=start, period_end=end, **counts)
 
 
@@ -45,6 +56,6 @@ def count_api_call(conn: Connection, workspace_id: uuid.UUID, at: datetime | Non
 
 
 def current(conn: Connection, workspace_id: uuid.UUID, at: datetime | None = None) -> dict[str, int]:
-    start, _ = plans.period_for(conn, workspace_id, at or utcnow())
+    start, _ = period(conn, workspace_id, at)
     row = repo.get_usage(conn, workspace_id, start)
     return {k: int(row[k]) if row else 0 for k in ("runs", "node_executions", "api_calls")}
