@@ -1,9 +1,8 @@
-"""Small helpers shared by the utility node families (lodash get/set on dotted paths, JS strings)."""
+"""Small helpers shared by the utility node families (lodash get/set on dotted paths, compact JSON)."""
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ def path_parts(path: str) -> list[str | int]:
     return parts
 
 
+# Not _fields.get/set_: a plainer path syntax (no quoted keys, no ``.length``) these nodes rely on.
 def lodash_get(obj: Any, path: str, default: Any = None) -> Any:
     """lodash ``get`` on a dotted path (an exact key wins, as lodash does)."""
     if isinstance(obj, dict) and path in obj:
@@ -59,29 +59,6 @@ def lodash_set(obj: dict[str, Any], path: str, value: Any) -> None:
         target[last] = value
     else:
         target[str(last)] = value
-
-
-def js_string(value: Any) -> str:
-    """JavaScript ``String(value)`` for JSON-like values."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, list):
-        return ",".join("" if v is None else js_string(v) for v in value)
-    if isinstance(value, dict):
-        return "[object Object]"
-    return str(value)
 
 
 def js_json(value: Any, indent: int | None = None) -> str:

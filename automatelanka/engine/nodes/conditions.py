@@ -22,9 +22,10 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from automatelanka.engine.nodes._fields import js_number_string as js_number_to_string
 
 ENABLE_LESS_STRICT_TYPE_VALIDATION = (
     "Try changing the type of comparison. Alternatively you can enable 'Convert types where required'."
@@ -65,6 +66,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# Not _fields.js_typeof: this one knows this module's UNDEFINED and spots DateTimes by ``millis``.
 def js_typeof(value: Any) -> str:
     if is_undefined(value):
         return "undefined"
@@ -89,35 +91,7 @@ def js_truthy(value: Any) -> bool:
     return True
 
 
-def js_number_to_string(value: float | int) -> str:
-    """``String(n)`` for a JS number."""
-    if isinstance(value, int):
-        return str(value)
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    digits, exponent = _shortest_digits(abs(value))
-    point = len(digits) + exponent  # position of the decimal point from the left of digits
-    if 0 < point <= 21:
-        if exponent >= 0:
-            return sign + digits + "0" * exponent
-        return sign + digits[:point] + "." + digits[point:]
-    if -6 < point <= 0:
-        return sign + "0." + "0" * (-point) + digits
-    e = point - 1
-    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    return f"{sign}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
-
-
-def _shortest_digits(value: float) -> tuple[str, int]:
-    _sign, digit_tuple, exponent = Decimal(repr(value)).normalize().as_tuple()
-    return "".join(map(str, digit_tuple)), int(exponent)
-
-
+# Not _fields.js_string: undefined is this module's UNDEFINED and datetimes print as ISO text.
 def js_to_string(value: Any) -> str:
     """``String(value)``."""
     if value is None:

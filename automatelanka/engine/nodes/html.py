@@ -18,8 +18,9 @@ from automatelanka.engine.binary import assert_binary, binary_bytes
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
 from automatelanka.engine.nodes._svc import per_item
-from automatelanka.engine.nodes._util_common import js_string, lodash_get
+from automatelanka.engine.nodes._util_common import lodash_get
 from automatelanka.engine.nodes.base import NodeContext, register
+from automatelanka.engine.schemas.jsvalue import to_js_string as js_string
 
 _RESOLVABLE = re.compile(r"({{[\s\S]*?}})")
 

@@ -15,8 +15,9 @@ from markdown_it import MarkdownIt
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput, deep_copy_json
-from automatelanka.engine.nodes._util_common import js_string, lodash_set
+from automatelanka.engine.nodes._util_common import lodash_set
 from automatelanka.engine.nodes.base import NodeContext, register
+from automatelanka.engine.schemas.jsvalue import to_js_string as js_string
 
 
 def _header_id(text: str, options: dict[str, Any]) -> str:

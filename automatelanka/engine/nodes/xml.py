@@ -8,8 +8,8 @@ from xml.parsers import expat
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import Item, NodeOutput
-from automatelanka.engine.nodes._util_common import js_string
 from automatelanka.engine.nodes.base import NodeContext, register
+from automatelanka.engine.schemas.jsvalue import to_js_string as js_string
 
 _DANGEROUS = {"__proto__", "constructor", "prototype"}
 
