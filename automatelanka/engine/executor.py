@@ -699,6 +699,7 @@ def execute(
     on_event: EventHandler | None = None,
     should_cancel: Callable[[], bool] | None = None,
     trigger_context: dict[str, Any] | None = None,
+    static_data: dict[str, Any] | None = None,
 ) -> Execution:
     """Execute ``workflow`` once and return the :class:`Execution`.
 
@@ -707,6 +708,8 @@ def execute(
     configured default, used when the workflow's settings name none. ``on_event(kind, payload)``
     receives ``node_started``, ``node_finished`` and ``run_finished``. ``trigger_context`` tells
     trigger nodes what started the run (a webhook's ``{"method": "POST"}`` picks its output).
+    ``static_data``: the workflow's persisted static data (default: the definition's ``staticData``);
+    the run changes it in place.
     """
     wf = workflow if isinstance(workflow, Workflow) else Workflow(workflow)
     if parent_state is not None:
@@ -719,7 +722,7 @@ def execute(
         timezone=wf.timezone or timezone or "UTC",
         services=services or Services(),
         pin_data=dict(wf.pin_data) if mode == "manual" else {},
-        static_data=wf.static_data,
+        static_data=wf.static_data if static_data is None else static_data,
         depth=parent_state.depth + 1 if parent_state is not None else 0,
         trigger=dict(trigger_context or {}),
     )

@@ -282,12 +282,17 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
     from automatelanka.services.credentials import RunCredentials
 
     creds = RunCredentials(runtime.engine, runtime.settings, workspace_id)
+    from automatelanka.services import static_data  # workflow static data: loaded fresh, saved after
+
+    kept = None
     try:
+        kept = static_data.load(runtime.engine, workspace_id, run["workflow_id"], definition)
         execution = execute(definition, trigger_items=spec.get("items") or None, mode=mode,
                             services=services_for(runtime, workspace_id, creds),
                             timezone=getattr(runtime.settings, "timezone", "UTC"),
                             start_node=spec.get("start_node"), execution_id=str(run_id),
-                            on_event=on_event, should_cancel=canceller)
+                            on_event=on_event, should_cancel=canceller,
+                            static_data=kept.data if kept is not None else None)
         status = STATUS.get(execution.status, "failed")
         error = execution.error
         if canceller.timed_out and status == "cancelled":
@@ -302,6 +307,7 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
         error = {"message": f"internal error while executing: {type(exc).__name__}: {exc}"}
     # Secrets: no decrypted credential value this run used is stored in its data or error.
     rows, output, error = creds.scrub(rows), creds.scrub(output), creds.scrub(error)
+    static_data.save_after(runtime.engine, run, kept, mode)  # before the run shows as finished
     finished_at = utcnow()
     try:
         with writing(runtime.engine) as conn:

@@ -152,6 +152,8 @@ def update(conn: Connection, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *,
     fields: dict[str, Any] = {}
     if definition is not None:
         validate_definition(definition)
+        if "staticData" not in definition and current["definition"].get("staticData"):
+            definition = {**definition, "staticData": current["definition"]["staticData"]}  # runtime state stays
         fields["definition"] = definition
         fields.update(derive(definition))
     if name is not None:
