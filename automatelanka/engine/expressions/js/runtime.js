@@ -576,7 +576,9 @@ var __al = (function () {
   }
 
   const compiled = new Map();
-  const rewriteExtensions = typeof G.__al_rewriteExtensions === 'function' ? G.__al_rewriteExtensions : (c) => c;
+  // Looked up on first use: rewrite.js is loaded then (deferred.json).
+  const rewriteExtensions = (code) => (typeof G.__al_rewriteExtensions === 'function'
+    ? G.__al_rewriteExtensions(code) : code);
   function compileChunk(code) {
     code = rewriteExtensions(rewriteIf(code));
     if (code.trimStart()[0] === '{') code = `(${code})`;
@@ -679,7 +681,7 @@ var __al = (function () {
   // quickjs-ng may return concatenated strings as ropes, which the Python binding cannot read.
   const flat = (v) => (typeof v === 'string' ? v.slice(0) : v);
 
-  const takeMissingZones = G.__al_takeMissingZones || (() => null);
+  const takeMissingZones = () => G.__al_takeMissingZones(); // replaced when the Intl polyfill loads
   // A result computed with an unregistered zone comes back as '\u0006' + [zones, result]:
   // the host registers the zones and evaluates again.
   function withZones(encoded) {

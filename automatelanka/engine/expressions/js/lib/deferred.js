@@ -6,8 +6,9 @@
  * them evaluates the group's sources, in order, at global scope, with an eval
  * captured here (before any user code runs). Python hands the sources over in
  * the globals named by sourceGlobal, which are removed at once.
- * Until Luxon is loaded no DateTime can exist, so __al_isDateTime is false and
- * __al_setZone only remembers the zone. */
+ * Until Luxon (with the Intl polyfill) is loaded no DateTime can exist, so
+ * __al_isDateTime is false, and __al_setZone / __al_registerZone only remember
+ * the zone and the tables. */
 (function (g) {
   "use strict";
   var indirectEval = (0, eval);
@@ -38,6 +39,8 @@
         sources = null;
         if (group === "luxon") {
           luxonLoaded = true;
+          pendingTables.forEach(function (z) { g.__al_registerZone(z[0], z[1]); });
+          pendingTables = null;
           if (pendingZone !== null) g.__al_setZone(pendingZone);
         }
       }
@@ -53,6 +56,10 @@
     });
   };
 
+  // Zone tables wait for the Intl polyfill (loaded with Luxon).
+  var pendingTables = [];
+  g.__al_registerZone = function (name, transitions) { pendingTables.push([name, transitions]); };
+  g.__al_takeMissingZones = function () { return null; };
   g.__al_setZone = function (name) {
     pendingZone = name ? String(name) : "UTC";
   };
