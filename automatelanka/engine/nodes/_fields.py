@@ -18,6 +18,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from automatelanka.engine.items import deep_copy_json
+
 
 class _Missing:
     """JavaScript ``undefined`` (a value that is not there)."""
@@ -137,6 +139,17 @@ def unset(obj: Any, path: Any) -> bool:
     elif isinstance(parent, list) and _INDEX.match(last) and int(last) < len(parent):
         parent[int(last)] = None
     return True
+
+
+def omit_fields(obj: dict[str, Any], fields: list[str], no_dots: bool) -> dict[str, Any]:
+    """A deep copy of ``obj`` without ``fields`` (literal keys when ``no_dots``, else lodash paths)."""
+    copy = deep_copy_json(obj)
+    for field in fields:
+        if no_dots:
+            copy.pop(field, None)
+        else:
+            unset(copy, field)
+    return copy
 
 
 def sanitize_key(obj: dict[str, Any], key: str) -> str:

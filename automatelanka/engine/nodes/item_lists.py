@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from automatelanka.engine.items import Item, Items, NodeOutput, deep_copy_json
+from automatelanka.engine.items import Item, Items, NodeOutput
 from automatelanka.engine.nodes import _fields as f
 from automatelanka.engine.nodes.aggregate import aggregate_fields, aggregate_items
 from automatelanka.engine.nodes.base import NodeContext, register
@@ -164,13 +164,7 @@ def _spread(value: Any) -> dict[str, Any]:
 def _legacy_v2_entry(ctx: NodeContext, i: int, source: dict[str, Any], entry: dict[str, Any], include: str,
                      fields: list[str], no_dots: bool) -> dict[str, Any]:
     if include == "allOtherFields":
-        copy = deep_copy_json(source)
-        for field in fields:
-            if no_dots:
-                copy.pop(field, None)
-            else:
-                f.unset(copy, field)
-        return {**copy, **entry}
+        return {**f.omit_fields(source, fields, no_dots), **entry}
     if include == "selectedOtherFields":
         selected = _collection_names(ctx, "fieldsToInclude", i)
         if not selected:

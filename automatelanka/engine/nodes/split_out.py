@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from automatelanka.engine.items import Item, Items, NodeOutput, deep_copy_json
+from automatelanka.engine.items import Item, Items, NodeOutput
 from automatelanka.engine.nodes import _fields as f
 from automatelanka.engine.nodes.base import NodeContext, register
 
@@ -66,13 +66,7 @@ def split_out_items(ctx: NodeContext, items: Items, *, hints: bool) -> Items:
         for entry in split:
             new_item = entry
             if include == "allOtherFields":
-                copy = deep_copy_json(source)
-                for field in fields:
-                    if no_dots:
-                        copy.pop(field, None)
-                    else:
-                        f.unset(copy, field)
-                new_item["json"] = {**copy, **entry["json"]}
+                new_item["json"] = {**f.omit_fields(source, fields, no_dots), **entry["json"]}
             if include == "selectedOtherFields":
                 selected = f.split_fields(ctx.param("fieldsToInclude", i, ""))
                 if not selected:
