@@ -29,6 +29,7 @@ class Worker:
     scheduler: bool = True
     tick_s: float = 0.5
     consumer: Consumer | None = None
+    polls: Any = None  # services.polling.PollRunner, made by the scheduler
     stopping: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -48,6 +49,8 @@ class Worker:
             thread.join(5)
         if self.consumer is not None:
             self.consumer.stop()
+        if self.polls is not None:
+            self.polls.shutdown()
 
     def _loop(self, name: str, every: float, job: Any, first_after: float = 0.0) -> None:
         def body() -> None:
@@ -71,7 +74,12 @@ class Worker:
 
     def fire_schedules(self) -> int:
         catch_up = bool(getattr(self.runtime.settings, "schedule_catch_up", False))
-        return schedules.fire_due(self.runtime.engine, self.queue.enqueue_run, catch_up=catch_up)
+        if self.polls is None:
+            from automatelanka.services.polling import PollRunner
+
+            self.polls = PollRunner(self.runtime, self.queue.enqueue_run)
+        return schedules.fire_due(self.runtime.engine, self.queue.enqueue_run, catch_up=catch_up,
+                                  poll=self.polls.submit)
 
     def prune(self) -> int:
         settings = self.runtime.settings

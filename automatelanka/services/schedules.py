@@ -140,6 +140,9 @@ def register(conn: Connection, workflow: dict[str, Any], *, default_timezone: st
     rules = [{"node_name": node, "rule_index": index, "timezone": timezone,
               "rule": {"cron": cron, "type": node_type}, "next_fire_at": next_fire(cron, timezone, now)}
              for node, index, cron, node_type in rules_of(workflow["definition"])]
+    from automatelanka.services import polling  # polling triggers: rows with rule.kind "poll"
+
+    rules += polling.schedule_rows(workflow["definition"], timezone, now)
     return repo.replace_schedules(conn, workflow["workspace_id"], workflow["id"], rules)
 
 
@@ -167,21 +170,36 @@ def create_run(conn: Connection, schedule: dict[str, Any], at: datetime) -> dict
 
 
 def fire_due(engine: Engine, enqueue: Callable[[dict[str, Any]], Any], *, now: datetime | None = None,
-             catch_up: bool = False) -> int:
+             catch_up: bool = False, poll: Callable[[dict[str, Any], datetime], Any] | None = None) -> int:
     """Claim and fire every due tick; returns how many ticks this caller fired.
 
     The claim and the tick's run row commit together, then ``enqueue(run)`` is called. A missed
     tick (older than GRACE) is skipped unless ``catch_up``; with catch-up each missed tick fires
-    once, oldest first, one per call.
+    once, oldest first, one per call. A polling trigger's tick (see ``services.polling``) is
+    claimed the same way and handed to ``poll(schedule, tick)`` (none given: left for a caller
+    that polls); missed poll ticks make one poll now.
     """
+    from automatelanka.services.polling import is_poll
+
     now = now or utcnow()
     fired = 0
     with engine.connect() as conn:
         due = repo.due(conn, now)
     for schedule in due:
+        poll_tick = is_poll(schedule)
+        if poll_tick and poll is None:
+            continue
         expected = schedule["next_fire_at"]
         cron, timezone = schedule["rule"]["cron"], schedule["timezone"]
         missed = now - expected > GRACE
+        if poll_tick:  # one poll now, even after missed ticks; the poller runs outside the claim
+            with writing(engine) as conn:
+                claimed = repo.claim_tick(conn, schedule["id"], expected, next_fire(cron, timezone, max(expected, now)),
+                                          now)
+            if claimed:
+                poll(schedule, expected)  # type: ignore[misc]
+                fired += 1
+            continue
         following = next_fire(cron, timezone, expected if catch_up else max(expected, now))
         with writing(engine) as conn:
             if not repo.claim_tick(conn, schedule["id"], expected, following, now):
