@@ -50,14 +50,14 @@ def test_401_refreshes_once_even_for_concurrent_runs(client, ann, fake) -> None:
     results: list[dict] = []
 
     def run(wf_id: str) -> None:
-        r = client.post(f"/api/workflows/{wf_id}/run?wait=true&timeout=20", headers=ann.headers)
+        r = client.post(f"/api/workflows/{wf_id}/run?wait=true&timeout=90", headers=ann.headers)
         results.append(r.json())
 
     threads = [threading.Thread(target=run, args=(wf_id,)) for wf_id in ids]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(120)
     assert [r["status"] for r in results] == ["success", "success"], results
     assert fake.rejected == 2, "both runs should have met the dead token"
     assert fake.refresh_calls == 1
