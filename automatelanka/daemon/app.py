@@ -23,6 +23,7 @@ from automatelanka.config import Settings, get_settings
 from automatelanka.daemon import errors
 from automatelanka.daemon.middleware import RequestMiddleware
 from automatelanka.daemon.ratelimit import limiter_for
+from automatelanka.daemon.webhook_dispatch import WebhookDispatch
 
 DESCRIPTION = """Run n8n workflows: accounts, workspaces, workflows, runs, webhooks, schedules.
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         router = getattr(module, "router", None)
         if router is not None:
             app.include_router(router)
+    app.add_middleware(WebhookDispatch)  # innermost: inside CORS and the request middleware
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,

@@ -16,7 +16,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -256,6 +257,22 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
 
     Returns the engine's Execution (for webhook responses).
     """
+    return _execute_claimed(runtime, run, definition, None)[0]
+
+
+def execute_claimed_deferred(runtime: Runtime, run: dict[str, Any], definition: Any,
+                             submit: Callable[[Callable[[Connection], bool]], Future[bool]]) -> tuple[Any, Future[bool]]:
+    """As :func:`execute_claimed`, but the outcome is written by ``submit(job)`` (e.g. a
+    :class:`~automatelanka.services.writer.Writer`, which groups the writes of concurrent runs).
+    Returns the Execution and the future of the write; waiters and ``run_finished`` follow it."""
+    execution, stored = _execute_claimed(runtime, run, definition, submit)
+    assert stored is not None
+    return execution, stored
+
+
+def _execute_claimed(runtime: Runtime, run: dict[str, Any], definition: Any,
+                     submit: Callable[[Callable[[Connection], bool]], Future[bool]] | None
+                     ) -> tuple[Any, Future[bool] | None]:
     from automatelanka.engine.executor import execute
 
     run_id, workspace_id = run["id"], run["workspace_id"]
@@ -309,16 +326,19 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
     rows, output, error = creds.scrub(rows), creds.scrub(output), creds.scrub(error)
     static_data.save_after(runtime.engine, run, kept, mode)  # before the run shows as finished
     finished_at = utcnow()
-    try:
-        with writing(runtime.engine) as conn:
-            run_exec.record_node_data_many(conn, workspace_id, run_id, rows)
-            stored = run_exec.finish_running(conn, workspace_id, run_id, status=status, started_at=started_at,
-                                             output=output, error=_jsonable(error), node_executions=len(rows),
-                                             at=finished_at)
-            usage.count_nodes(conn, workspace_id, node_executions=len(rows), at=finished_at)  # run counted at admission
-        if not stored:
+    error = _jsonable(error)
+
+    def store(conn: Connection) -> bool:
+        """The outcome's one transaction: node data, the run's outcome, the node-execution count."""
+        run_exec.record_node_data_many(conn, workspace_id, run_id, rows)
+        stored = run_exec.finish_running(conn, workspace_id, run_id, status=status, started_at=started_at,
+                                         output=output, error=error, node_executions=len(rows), at=finished_at)
+        usage.count_nodes(conn, workspace_id, node_executions=len(rows), at=finished_at)  # run counted at admission
+        return stored
+
+    def finished(stored: bool | None) -> None:
+        if stored is False:
             log.info("run %s was finished elsewhere meanwhile (cancelled or recovered)", run_id)
-    finally:
         with runtime.lock:
             runtime.held.discard(run_id)
             runtime.local_cancels.discard(run_id)
@@ -327,7 +347,18 @@ def execute_claimed(runtime: Runtime, run: dict[str, Any], definition: dict[str,
             waiter.set()
         duration = int((finished_at - started_at).total_seconds() * 1000)
         bus.publish(workspace_id, {"type": "run_finished", **base, "status": status, "duration_ms": duration})
-    return execution
+
+    if submit is not None:
+        future = submit(store)
+        future.add_done_callback(lambda f: finished(None if f.exception() else f.result()))
+        return execution, future
+    stored = None
+    try:
+        with writing(runtime.engine) as conn:
+            stored = store(conn)
+    finally:
+        finished(stored)
+    return execution, None
 
 
 def execute_queued(runtime: Runtime, workspace_id: uuid.UUID, run_id: uuid.UUID) -> str:

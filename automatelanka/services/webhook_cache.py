@@ -28,7 +28,9 @@ from automatelanka.store.schema_runtime import webhook_secrets
 
 CHECK_EVERY_S = 0.25
 MAX_ENTRIES = 10_000
-_MISSING = object()
+#: What :meth:`WebhookCache.peek` answers when only a query can tell.
+MISSING = object()
+_MISSING = MISSING
 
 _REGISTRATIONS = select(func.count(), func.max(webhooks_table.c.created_at), func.max(workflows.c.updated_at)).select_from(
     webhooks_table.join(workflows, workflows.c.id == webhooks_table.c.workflow_id))
@@ -82,6 +84,13 @@ class WebhookCache:
                     self._entries.clear()
                 self._entries[key] = found
         return found
+
+    def peek(self, method: str, path: str) -> Any:
+        """The cached answer of :meth:`lookup` when it needs no query (the cache is known fresh and
+        holds the key), else :data:`MISSING`. Never does I/O: safe on an event loop."""
+        if webhooks.generation() != self._generation or time.monotonic() >= self._next_check:
+            return MISSING
+        return self._entries.get((method.upper(), path.strip("/")), MISSING)
 
     def forget(self) -> None:
         with self._lock:

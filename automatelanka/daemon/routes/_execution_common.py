@@ -65,15 +65,18 @@ def normalize_items(items: Any) -> list[dict[str, Any]] | None:
     return out
 
 
-async def wait_finished(request: Request, workspace_id: uuid.UUID, run_id: uuid.UUID,
+async def wait_finished(request: Any, workspace_id: uuid.UUID, run_id: uuid.UUID,
                         timeout: float) -> dict[str, Any] | None:
-    """Wait until the run is finished (in-process signal, else the database); the run or None."""
+    """Wait until the run is finished (in-process signal, else the database); the run or None.
+
+    ``request``: the request, or the app itself."""
     from automatelanka.services import runs as run_service
     from automatelanka.store.schema import FINISHED_STATUSES
 
-    rt = runtime(request)
+    state = request.app.state if isinstance(request, Request) else request.state
+    rt = state.runtime
     waiter = rt.waiter(run_id)
-    eng = engine(request)
+    eng = state.db
     deadline = anyio.current_time() + timeout
     pause = 0.01  # a run another process executes is seen by polling: soon at first, then every 0.25 s
     try:

@@ -1,20 +1,32 @@
 """Incoming webhooks (``/webhook/<path>``, ``/webhook-test/<path>``,
 ``/api/webhooks/<workspace>/<workflow>/<key>``) and per-webhook signing secrets.
 
+``/webhook/`` and ``/webhook-test/`` requests are answered by :mod:`~automatelanka.daemon.
+webhook_dispatch` before FastAPI's router (the routes below serve them too, e.g. when that shortcut
+is not installed); everything goes through :func:`serve`.
+
 The run row (with the request item as input) is committed before anything is answered. When
-this daemon runs the worker itself, ``lastNode``/``responseNode`` webhooks execute inline in the
-request's worker thread; otherwise the run is queued and the answer waits for it.
+this daemon runs the worker itself, ``lastNode``/``responseNode`` webhooks execute inline: on the
+event loop when every node of the workflow is quick, pure computation (:func:`loop_safe`), else in
+a worker thread. Their writes go through the app's group-commit :class:`~automatelanka.services.
+writer.Writer` (one transaction before executing, one after). Otherwise the run is queued and the
+answer waits for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
+from urllib.parse import parse_qsl
 
 import anyio
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -23,11 +35,9 @@ from automatelanka.daemon.errors import ApiError
 from automatelanka.daemon.routes._execution_common import (
     engine,
     reading,
-    runtime,
     service_errors,
     wait_finished,
 )
-from automatelanka.daemon.routes._execution_common import queue as run_queue
 from automatelanka.services import execution, limits, webhook_cache
 from automatelanka.services import runs as run_service
 from automatelanka.services import webhooks as service
@@ -35,6 +45,52 @@ from automatelanka.services import webhooks as service
 router = APIRouter(tags=["webhooks"])
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 WAIT_S = 300.0
+#: Node types quick enough, and free of I/O, to execute on the event loop.
+LOOP_SAFE_TYPES = frozenset(f"n8n-nodes-base.{name}" for name in (
+    "webhook", "set", "if", "switch", "filter", "noOp", "respondToWebhook", "merge", "stickyNote", "splitOut",
+    "aggregate", "sort", "limit", "renameKeys", "summarize", "itemLists", "splitInBatches"))
+#: A workflow whose loop-executed runs use more CPU than this ``LOOP_STRIKES`` times (the first run
+#: of a thread also sets up its JavaScript runtime) moves to the worker threads for good.
+LOOP_BUDGET_S = 0.02
+LOOP_STRIKES = 3
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The group-commit writer of inline webhook runs (``app.state.webhook_writer``)."""
+    from automatelanka.services.writer import Writer
+
+    app.state.webhook_writer = writer = Writer(app.state.db)
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(writer.close)
+
+
+@dataclass
+class Incoming:
+    """A webhook request, as :func:`serve` needs it."""
+
+    method: str
+    url_path: str
+    headers: dict[str, str]
+    query: dict[str, Any]
+    body: bytes
+    base_url: str
+    test: bool = False
+
+
+def query_of(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """n8n's query object: repeated keys become lists."""
+    query: dict[str, Any] = {}
+    for key, value in pairs:
+        query[key] = [*query[key], value] if isinstance(query.get(key), list) else (
+            [query[key], value] if key in query else value)
+    return query
+
+
+def parse_query(raw: bytes) -> dict[str, Any]:
+    return query_of(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else {}
 
 
 def _to_response(answer: service.Response) -> Response:
@@ -50,119 +106,174 @@ def _to_response(answer: service.Response) -> Response:
     return JSONResponse(body, status_code=answer.status, headers=headers)
 
 
-@contextmanager
-def _refusal_recorded(eng: Any, workspace_id: uuid.UUID, workflow_id: uuid.UUID, spec: dict[str, Any],
-                      test: bool) -> Iterator[None]:
-    """A trigger past the plan's runs is answered 429 (plan_limit) and kept as a failed run."""
+def public_base_url(app: Any, request_base_url: str) -> str:
+    public = getattr(app.state.settings, "public_url", "")
+    return public.rstrip("/") if public else request_base_url.rstrip("/")
+
+
+def loop_safe(target: dict[str, Any]) -> bool:
+    """Whether runs of this (cached) registration may execute on the event loop: every node is of a
+    quick, I/O-free type, the workflow keeps no static data, and its runs there stay within
+    ``LOOP_BUDGET_S`` of CPU."""
+    safe = target.get("loop_safe")
+    if safe is None:
+        nodes = (target.get("definition") or {}).get("nodes") or []
+        safe = all(isinstance(n, dict) and n.get("type") in LOOP_SAFE_TYPES for n in nodes)
+        if safe:  # static data is read and saved around the run: database I/O
+            from automatelanka.services import static_data
+
+            safe = not static_data.uses_static_data(target.get("workflow") or target.get("definition") or {})
+        target["loop_safe"] = safe
+    return safe
+
+
+def _not_registered(req: Incoming) -> ApiError:
+    return ApiError(404, "not_found", f'The requested webhook "{req.method} {req.url_path}" is not registered.')
+
+
+def _prepare(req: Incoming, target: dict[str, Any] | None) -> tuple[service.Hook, dict[str, Any]]:
+    """Check the request against its registration: its Hook and the run's input (else ApiError)."""
+    if target is None:
+        raise _not_registered(req)
     try:
-        yield
-    except limits.PlanLimitExceeded as exc:
-        if not test:
-            with execution.writing(eng) as conn:
-                limits.record_refused(conn, workspace_id, workflow_id, trigger_type="webhook", input=spec, error=exc)
+        service.verify(target.get("secret"), req.body, req.headers.get(service.SIGNATURE_HEADER))
+    except service.SignatureError as exc:
+        raise ApiError(401, "unauthenticated", str(exc)) from None
+    hook = service.hook_for(target, target["node_name"])
+    if hook is None:  # pragma: no cover - registration and definition disagree
+        raise _not_registered(req)
+    try:
+        parsed = service.parse_body(req.body, req.headers.get("content-type", ""))
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", str(exc)) from None
+    item = service.request_item(headers=req.headers, query=req.query, body=parsed, test=req.test,
+                                webhook_url=f"{req.base_url}/{'webhook-test' if req.test else 'webhook'}/{hook.path}")
+    return hook, execution.run_input([item], mode="manual" if req.test else "webhook", start_node=hook.node_name)
+
+
+def _create_running(rt: execution.Runtime, target: dict[str, Any], spec: dict[str, Any], conn: Any) -> dict[str, Any]:
+    return execution.create_running(conn, rt, target["workspace_id"], target["workflow_id"], trigger_type="webhook",
+                                    input=spec)
+
+
+def _record_refused(target: dict[str, Any], spec: dict[str, Any], exc: limits.PlanLimitExceeded, conn: Any) -> None:
+    limits.record_refused(conn, target["workspace_id"], target["workflow_id"], trigger_type="webhook", input=spec,
+                          error=exc)
+
+
+async def _inline(app: Any, req: Incoming, target: dict[str, Any], hook: service.Hook,
+                  spec: dict[str, Any]) -> service.Response:
+    """Persist the run, execute it in this process, store its outcome: the webhook's answer."""
+    rt, writer = app.state.runtime, app.state.webhook_writer
+    try:
+        run = await asyncio.wrap_future(writer.submit(partial(_create_running, rt, target, spec)))
+    except limits.PlanLimitExceeded as exc:  # answered 429 (plan_limit) and kept as a failed run
+        if not req.test:
+            await asyncio.wrap_future(writer.submit(partial(_record_refused, target, spec, exc)))
         raise
+    except IntegrityError:  # the workflow was deleted since its registration was cached
+        webhook_cache.for_engine(app.state.db).forget()
+        raise _not_registered(req) from None
+    workflow = target.get("workflow") or target["definition"]
+    if loop_safe(target):
+        began = time.thread_time()
+        done, stored = execution.execute_claimed_deferred(rt, run, workflow, writer.submit)
+        if time.thread_time() - began > LOOP_BUDGET_S:
+            strikes = target["loop_strikes"] = target.get("loop_strikes", 0) + 1
+            if strikes >= LOOP_STRIKES:
+                target["loop_safe"] = False
+    else:
+        done, stored = await anyio.to_thread.run_sync(execution.execute_claimed_deferred, rt, run, workflow,
+                                                      writer.submit)
+    await asyncio.wrap_future(stored)
+    if done is None:
+        return service.finished_response(hook, "failed", None, None)
+    status = execution.STATUS.get(done.status, "failed")
+    response = done.state.cache.get("webhook_response")
+    output = None if response and hook.response_mode == "responseNode" else execution.run_output(done)
+    return service.finished_response(hook, status, output, response)
+
+
+async def serve(app: Any, req: Incoming, find: Callable[[str], dict[str, Any] | None], *,
+                cached: Callable[[str], Any] | None = None) -> Response:
+    """Answer a webhook request. ``find(method)`` reads its registration (in a thread);
+    ``cached(method)``, if given, answers from memory first (``webhook_cache.MISSING``: not known)."""
+    target = cached(req.method) if cached is not None else webhook_cache.MISSING
+    if target is webhook_cache.MISSING:
+        target = await anyio.to_thread.run_sync(find, req.method)
+    hook, spec = _prepare(req, target)
+    assert target is not None
+    if hook.response_mode != "onReceived" and app.state.run_worker:
+        return _to_response(await _inline(app, req, target, hook, spec))
+
+    def enqueue() -> dict[str, Any]:
+        eng = app.state.db
+        try:
+            with execution.writing(eng) as conn:
+                run = run_service.create_queued(conn, target["workspace_id"], target["workflow_id"],
+                                                trigger_type="webhook", input=spec)
+        except limits.PlanLimitExceeded as exc:
+            if not req.test:
+                with execution.writing(eng) as conn:
+                    _record_refused(target, spec, exc, conn)
+            raise
+        if hook.response_mode != "onReceived":
+            app.state.runtime.waiter(run["id"])
+        app.state.queue.enqueue_run(run)
+        return run
+
+    pending = await anyio.to_thread.run_sync(enqueue)
+    if hook.response_mode == "onReceived":
+        return _to_response(service.received_response(hook))
+    done = await wait_finished(app, pending["workspace_id"], pending["id"], WAIT_S)
+    if done is None:
+        raise ApiError(504, "timeout", "the workflow did not finish in time; it keeps running",
+                       {"run_id": str(pending["id"])})
+    output = done.get("output") or {}
+    return _to_response(service.finished_response(hook, done["status"], output, output.get("webhookResponse")))
+
+
+def serve_path(app: Any, req: Incoming, path: str) -> Any:
+    """:func:`serve` for ``/webhook/<path>`` (cached registrations) or ``/webhook-test/<path>``."""
+    if req.test:
+        def find_test(method: str) -> dict[str, Any] | None:
+            with service_errors(), reading(app.state.db) as conn:
+                return service.resolve_test(conn, method, path)
+
+        return serve(app, req, find_test)
+    cache = webhook_cache.for_engine(app.state.db)
+    return serve(app, req, lambda method: cache.lookup(method, path), cached=lambda method: cache.peek(method, path))
+
+
+async def incoming(request: Request, url_path: str, *, test: bool = False) -> Incoming:
+    return Incoming(method=request.method.upper(), url_path=url_path, headers=dict(request.headers),
+                    query=query_of(request.query_params.multi_items()), body=await request.body(),
+                    base_url=public_base_url(request.app, str(request.base_url)), test=test)
 
 
 def _base_url(request: Request) -> str:
-    public = getattr(request.app.state.settings, "public_url", "")
-    return public.rstrip("/") if public else str(request.base_url).rstrip("/")
-
-
-def _reader(find: Any) -> Any:
-    """``find(conn, method)`` on a read-only connection of the request's database."""
-    def target_of(request: Request, method: str) -> dict[str, Any] | None:
-        with service_errors(), reading(engine(request)) as conn:
-            return find(conn, method)
-
-    return target_of
-
-
-async def _serve(request: Request, target_of: Any, url_path: str, *, test: bool = False) -> Response:
-    """Answer a webhook request; ``target_of(request, method)`` finds its registration."""
-    body = await request.body()
-    method = request.method.upper()
-    headers = dict(request.headers)
-    query: dict[str, Any] = {}
-    for key, value in request.query_params.multi_items():
-        query[key] = [*query[key], value] if isinstance(query.get(key), list) else (
-            [query[key], value] if key in query else value)
-    eng = engine(request)
-    rt = runtime(request)
-    inline = bool(request.app.state.run_worker)
-
-    def work() -> tuple[service.Response | None, dict[str, Any] | None, service.Hook | None]:
-        target = target_of(request, method)
-        if target is None:
-            raise ApiError(404, "not_found", f'The requested webhook "{method} {url_path}" is not registered.')
-        try:
-            service.verify(target.get("secret"), body, headers.get(service.SIGNATURE_HEADER))
-        except service.SignatureError as exc:
-            raise ApiError(401, "unauthenticated", str(exc)) from None
-        hook = service.hook_for(target, target["node_name"])
-        if hook is None:  # pragma: no cover - registration and definition disagree
-            raise ApiError(404, "not_found", f'The requested webhook "{method} {url_path}" is not registered.')
-        try:
-            parsed = service.parse_body(body, headers.get("content-type", ""))
-        except ValueError as exc:
-            raise ApiError(400, "bad_request", str(exc)) from None
-        item = service.request_item(headers=headers, query=query, body=parsed, test=test,
-                                    webhook_url=f"{_base_url(request)}/{'webhook-test' if test else 'webhook'}/{hook.path}")
-        spec = execution.run_input([item], mode="manual" if test else "webhook", start_node=hook.node_name)
-        workspace_id, workflow_id = target["workspace_id"], target["workflow_id"]
-        if hook.response_mode != "onReceived" and inline:
-            try:
-                with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
-                    run = execution.create_running(conn, rt, workspace_id, workflow_id, trigger_type="webhook",
-                                                   input=spec)
-            except IntegrityError:  # the workflow was deleted since its registration was cached
-                webhook_cache.for_engine(eng).forget()
-                raise ApiError(404, "not_found",
-                               f'The requested webhook "{method} {url_path}" is not registered.') from None
-            done = execution.execute_claimed(rt, run, target.get("workflow") or target["definition"])
-            if done is None:
-                return service.finished_response(hook, "failed", None, None), None, hook
-            status = execution.STATUS.get(done.status, "failed")
-            response = done.state.cache.get("webhook_response")
-            output = None if response and hook.response_mode == "responseNode" else execution.run_output(done)
-            return service.finished_response(hook, status, output, response), None, hook
-        with _refusal_recorded(eng, workspace_id, workflow_id, spec, test), execution.writing(eng) as conn:
-            run = run_service.create_queued(conn, workspace_id, workflow_id, trigger_type="webhook", input=spec)
-        if hook.response_mode != "onReceived":
-            rt.waiter(run["id"])
-        run_queue(request).enqueue_run(run)
-        if hook.response_mode == "onReceived":
-            return service.received_response(hook), None, hook
-        return None, run, hook
-
-    answer, pending, hook = await anyio.to_thread.run_sync(work)
-    if answer is None:
-        assert pending is not None and hook is not None
-        done = await wait_finished(request, pending["workspace_id"], pending["id"], WAIT_S)
-        if done is None:
-            raise ApiError(504, "timeout", "the workflow did not finish in time; it keeps running",
-                           {"run_id": str(pending["id"])})
-        output = done.get("output") or {}
-        answer = service.finished_response(hook, done["status"], output, output.get("webhookResponse"))
-    return _to_response(answer)
+    return public_base_url(request.app, str(request.base_url))
 
 
 @router.api_route("/webhook/{path:path}", methods=METHODS, include_in_schema=False)
 async def production_webhook(path: str, request: Request) -> Response:
-    return await _serve(request, lambda req, method: webhook_cache.for_engine(engine(req)).lookup(method, path),
-                        f"webhook/{path}")
+    return await serve_path(request.app, await incoming(request, f"webhook/{path}"), path)
 
 
 @router.api_route("/webhook-test/{path:path}", methods=METHODS, include_in_schema=False)
 async def test_webhook(path: str, request: Request) -> Response:
-    return await _serve(request, _reader(lambda conn, method: service.resolve_test(conn, method, path)),
-                        f"webhook-test/{path}", test=True)
+    return await serve_path(request.app, await incoming(request, f"webhook-test/{path}", test=True), path)
 
 
 @router.api_route("/api/webhooks/{workspace_id}/{workflow_id}/{key}", methods=METHODS,
                   summary="Trigger a workflow's webhook node by workspace, workflow and node key")
 async def workflow_webhook(workspace_id: uuid.UUID, workflow_id: uuid.UUID, key: str, request: Request) -> Response:
-    return await _serve(request, _reader(lambda conn, method: service.resolve_for_workflow(
-        conn, workspace_id, workflow_id, key, method)), f"api/webhooks/{workspace_id}/{workflow_id}/{key}")
+    def find(method: str) -> dict[str, Any] | None:
+        with service_errors(), reading(engine(request)) as conn:
+            return service.resolve_for_workflow(conn, workspace_id, workflow_id, key, method)
+
+    req = await incoming(request, f"api/webhooks/{workspace_id}/{workflow_id}/{key}")
+    return await serve(request.app, req, find)
 
 
 # --- signing secrets --------------------------------------------------------------------------------
