@@ -378,9 +378,13 @@ class Evaluator:
             "node": node.name, "runIndex": scope.run_index, "items": scope.input_items, "source": scope.source,
         }
         if full:
-            nodes = _info(self.state.workflow)["nodes"]
+            info = _info(self.state.workflow)
+            nodes = info["nodes"]
             config["anc"] = self._ancestors(node.name)
             config["params"] = nodes[node.name]["parameters"] if node.name in nodes else node.parameters
+            if info.setdefault("reads_context", "context" in dumps(nodes)):
+                # $node["X"].context / $("X").context: the per-node context (SplitInBatches' state)
+                config["contexts"] = self.state.node_contexts
         if static_data:
             config["staticData"] = self.state.static_data
         return dumps(config)

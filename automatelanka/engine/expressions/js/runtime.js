@@ -277,11 +277,14 @@ var __al = (function () {
           };
         }
         if (prop === 'params') return S.nodes[name].parameters;
-        if (prop === 'context') return {};
+        if (prop === 'context') return nodeContext(name);
         return undefined;
       },
     });
   }
+
+  // A node's execution-scoped context (SplitInBatches keeps its queue there); {} when unknown.
+  const nodeContext = (name) => (C && C.contexts && C.contexts[name]) || {};
 
   function legacyNode(name, fixedIndex) {
     if (!hasOwn(S.nodes, name)) {
@@ -305,7 +308,7 @@ var __al = (function () {
         }
         if (prop === 'parameter') return paramProxy(S.nodes[name].parameters, true);
         if (prop === 'runIndex') return hasRun(name) ? S.runs[name].length - 1 : -1;
-        if (prop === 'context') return {};
+        if (prop === 'context') return nodeContext(name);
         return undefined;
       },
     });
@@ -329,7 +332,7 @@ var __al = (function () {
       if (prop === 'params' || prop === 'context') {
         const src = (C.source || [])[0];
         if (!src) return undefined;
-        return prop === 'params' ? (S.nodes[src.previousNode] || {}).parameters : {};
+        return prop === 'params' ? (S.nodes[src.previousNode] || {}).parameters : nodeContext(src.previousNode);
       }
       return undefined;
     },
@@ -579,7 +582,25 @@ var __al = (function () {
   // Looked up on first use: rewrite.js is loaded then (deferred.json).
   const rewriteExtensions = (code) => (typeof G.__al_rewriteExtensions === 'function'
     ? G.__al_rewriteExtensions(code) : code);
+  // n8n's expression sandbox refuses static access to these properties (prototype pollution and
+  // escapes); its message is kept. `.constructor` has its own earlier check and message.
+  const UNSAFE = ['__proto__', 'prototype', 'constructor', 'getPrototypeOf', 'setPrototypeOf',
+    'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors', 'defineProperty', 'defineProperties',
+    'mainModule', 'binding', '_linkedBinding', '_load', 'prepareStackTrace', '__lookupGetter__',
+    '__lookupSetter__', '__defineGetter__', '__defineSetter__', 'caller', 'callee', 'arguments',
+    'getBuiltinModule', 'dlopen', 'execve', 'loadEnvFile'];
+  const UNSAFE_DOT = new RegExp(`\\.\\s*(${UNSAFE.join('|')})(?![\\w$])`);
+  const UNSAFE_INDEX = new RegExp(`\\[\\s*(['"\`])(${UNSAFE.join('|')})\\1\\s*\\]`);
+  const STRINGS = /(['"`])(?:\\.|(?!\1)[^\\])*\1/g;
+  function checkSafe(code) {
+    const dot = UNSAFE_DOT.exec(code.replace(STRINGS, '""'));
+    const index = UNSAFE_INDEX.exec(code);
+    const name = dot ? dot[1] : index ? index[2] : null;
+    if (name !== null) throw new ExprError(`Cannot access "${name}" due to security concerns`);
+  }
+
   function compileChunk(code) {
+    checkSafe(code);
     code = rewriteExtensions(rewriteIf(code));
     if (code.trimStart()[0] === '{') code = `(${code})`;
     let factory;
