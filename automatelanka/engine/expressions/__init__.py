@@ -62,6 +62,22 @@ _reads_cache: dict[str, bool] = {}
 _workflow_info: weakref.WeakKeyDictionary[Workflow, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
+class _Undefined:
+    """JS ``undefined``, for the callers that must tell it from ``null`` (n8n's filter conditions:
+    ``undefined < 5`` is false where ``null < 5`` is true). Others get ``None``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED: Any = _Undefined()
+
+
 def is_expression(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
@@ -194,15 +210,23 @@ class Evaluator:
         self._extra_set = False
         self._state_stale = False
         self._code: tuple[tuple[Any, ...], JsRuntime, dict[str, Any]] | None = None
+        self._keep_undefined = False
 
     # -- public -------------------------------------------------------------------------------
 
-    def resolve(self, value: Any, scope: Scope) -> Any:
+    def resolve(self, value: Any, scope: Scope, keep_undefined: bool = False) -> Any:
         """Resolve every expression inside ``value`` (any depth) for the scope's item.
 
         As n8n's ``cleanupParameterData``: a DateTime inside a dict or list becomes its string;
-        only a DateTime that is the whole value stays a :class:`JsDateTime`.
+        only a DateTime that is the whole value stays a :class:`JsDateTime`. An expression giving
+        JS ``undefined`` resolves to ``None``, or to :data:`UNDEFINED` with ``keep_undefined``.
         """
+        if keep_undefined:
+            self._keep_undefined = True
+            try:
+                return self.resolve(value, scope)
+            finally:
+                self._keep_undefined = False
         if type(value) is str:
             if value[:1] == "=":
                 return self.evaluate(value[1:], scope)
@@ -460,6 +484,8 @@ class Evaluator:
                                           context=err.get("context"))
                 if tag == "\x04":
                     raise ExpressionError(raw[1:], item_index=scope.item_index, run_index=scope.run_index)
+                if tag == "\x07":
+                    return UNDEFINED if self._keep_undefined else None
                 if tag == "\x05":
                     custom, inner, undefined = json.loads(raw[1:])
                     self.state.custom_data.clear()

@@ -258,18 +258,23 @@ class NodeContext:
             value = value[part]
         return value
 
-    def param(self, path: str, item_index: int = 0, default: Any = None) -> Any:
-        """A parameter resolved for item ``item_index``; ``default`` if it is absent."""
+    def param(self, path: str, item_index: int = 0, default: Any = None, *, keep_undefined: bool = False) -> Any:
+        """A parameter resolved for item ``item_index``; ``default`` if it is absent.
+
+        ``keep_undefined``: an expression giving JS ``undefined`` yields
+        ``expressions.UNDEFINED`` instead of ``None`` (for n8n's filter conditions).
+        """
         value = self.raw_param(path, _MISSING)
         if value is _MISSING:
             return default
-        return self.resolve(value, item_index)
+        return self.resolve(value, item_index, keep_undefined=keep_undefined)
 
-    def resolve(self, value: Any, item_index: int = 0, extra: dict[str, Any] | None = None) -> Any:
+    def resolve(self, value: Any, item_index: int = 0, extra: dict[str, Any] | None = None, *,
+                keep_undefined: bool = False) -> Any:
         """Resolve expressions anywhere inside ``value`` for item ``item_index``."""
         from automatelanka.engine.expressions import evaluator_for
 
-        return evaluator_for(self.state).resolve(value, self.scope(item_index, extra))
+        return evaluator_for(self.state).resolve(value, self.scope(item_index, extra), keep_undefined)
 
     def scope(self, item_index: int = 0, extra: dict[str, Any] | None = None):
         """The expression scope for one item of this run."""

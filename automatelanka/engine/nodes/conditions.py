@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from automatelanka.engine.expressions import UNDEFINED as _UNDEFINED
 from automatelanka.engine.nodes._fields import js_number_string as js_number_to_string
 
 ENABLE_LESS_STRICT_TYPE_VALIDATION = (
@@ -43,9 +44,8 @@ class FilterError(Exception):
 
 # -- JavaScript value semantics ---------------------------------------------------------------
 
-#: JS ``undefined``. The expression engine returns ``None`` for it, so only callers that build
-#: values themselves (a missing field) pass this marker.
-UNDEFINED: Any = type("Undefined", (), {"__repr__": lambda self: "undefined", "__bool__": lambda self: False})()
+#: JS ``undefined``: the expression engine gives it for conditions read with ``keep_undefined``.
+UNDEFINED: Any = _UNDEFINED
 
 
 def is_undefined(value: Any) -> bool:

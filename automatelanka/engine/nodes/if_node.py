@@ -32,7 +32,7 @@ def route_by_filter(ctx: NodeContext) -> tuple[Items, Items]:
     for index, item in enumerate(ctx.input(0)):
         try:
             ctx.param("options", index, {})
-            ok = evaluate_filter(ctx, ctx.param("conditions", index, False), index)
+            ok = evaluate_filter(ctx, ctx.param("conditions", index, False, keep_undefined=True), index)
         except Exception:
             if ctx.continue_on_fail:
                 failed.append(item)

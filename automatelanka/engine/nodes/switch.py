@@ -189,7 +189,7 @@ def switch_v3(ctx: NodeContext) -> NodeOutput:
 
 
 def _route_rules(ctx: NodeContext, item: dict[str, Any], item_index: int, outputs: list[Items]) -> None:
-    rules = ctx.param("rules.values", item_index, []) or []
+    rules = ctx.param("rules.values", item_index, [], keep_undefined=True) or []
     if not rules:
         return
     options = ctx.param("options", item_index, {}) or {}

@@ -669,7 +669,7 @@ var __al = (function () {
       // The binding cuts strings at NUL: those (and tag-like ones) travel as JSON.
       case 'string': return (v.length && v.charCodeAt(0) < 8) || v.indexOf('\u0000') >= 0 ? '\u0001' + JSON.stringify(v) : v;
       case 'number': case 'boolean': return v;
-      case 'undefined': return undefined;
+      case 'undefined': return '\u0007';  // tells undefined from null (Python keeps it on request)
       case 'bigint': return v.toString();
       case 'function':
         return '\u0004' + (v.name === 'DateTime' ? 'this is a DateTime, please access its methods'
