@@ -53,6 +53,7 @@ def up(
 
         try:
             app = create_app(settings, run_worker=True)
+            app.state.freeze_gc = True
         except Exception as exc:
             raise fail(f"cannot start: {exc}", FAILED) from None
         uvicorn.run(app, **options)
