@@ -226,6 +226,8 @@ class NodeContext:
         self.run_index = run_index
         self.source = source
         self.hints: list[str] = []
+        self._evaluator: Any = None
+        self._scopes: dict[int, Any] = {}  # item index -> Scope (handlers ask ~20 times per item)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -267,21 +269,33 @@ class NodeContext:
         value = self.raw_param(path, _MISSING)
         if value is _MISSING:
             return default
+        if (type(value) is str and value[:1] != "=") or value is None or type(value) in (bool, int, float):
+            return value  # a constant: nothing to resolve
         return self.resolve(value, item_index, keep_undefined=keep_undefined)
 
     def resolve(self, value: Any, item_index: int = 0, extra: dict[str, Any] | None = None, *,
                 keep_undefined: bool = False) -> Any:
         """Resolve expressions anywhere inside ``value`` for item ``item_index``."""
-        from automatelanka.engine.expressions import evaluator_for
+        evaluator = self._evaluator
+        if evaluator is None:
+            from automatelanka.engine.expressions import evaluator_for
 
-        return evaluator_for(self.state).resolve(value, self.scope(item_index, extra), keep_undefined)
+            evaluator = self._evaluator = evaluator_for(self.state)
+        return evaluator.resolve(value, self.scope(item_index, extra), keep_undefined)
 
     def scope(self, item_index: int = 0, extra: dict[str, Any] | None = None):
-        """The expression scope for one item of this run."""
+        """The expression scope for one item of this run (cached per item when there is no extra)."""
+        if extra is None:
+            scope = self._scopes.get(item_index)
+            if scope is not None:
+                return scope
         from automatelanka.engine.expressions.scope import Scope
 
-        return Scope(self.state, self.node, self.run_index, item_index, self.connection_input,
-                     self.source, extra)
+        scope = Scope(self.state, self.node, self.run_index, item_index, self.connection_input,
+                      self.source, extra)
+        if extra is None:
+            self._scopes[item_index] = scope
+        return scope
 
     # -- reporting ----------------------------------------------------------------------------
 
