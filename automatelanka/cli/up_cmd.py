@@ -28,9 +28,9 @@ def up(
     port: int = typer.Option(None, "--port", help="Port to listen on (default: setting 'port')."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
     workers: int = typer.Option(None, "--workers", min=1,
-                                help="Server processes, each with its own run workers (default: one per CPU "
-                                     "when the queue is Redis; one on the embedded SQLite queue, where live "
-                                     "events do not cross processes)."),
+                                help="Server processes, each with its own run workers (default: one per CPU; "
+                                     "live run events reach every process, through Redis or, embedded, "
+                                     "through sockets under the home's run/events)."),
 ) -> None:
     """Serve the HTTP API and run queued workflows, in the foreground (Ctrl-C stops).
 
@@ -62,12 +62,10 @@ def up(
 
 
 def default_workers(settings=None) -> int:
-    """One server process per CPU this process may use, in hosted mode (Redis carries live events
-    between processes); one on the embedded default, whose event bus is in-process."""
+    """One server process per CPU this process may use. Live run events cross processes through
+    Redis in hosted mode and through the home's event sockets (``services.events.SocketBus``) on
+    the embedded SQLite default. ``settings`` is accepted for callers; it no longer matters."""
     import os
-
-    if settings is not None and not str(settings.queue_url).startswith("redis"):
-        return 1
 
     try:
         return max(1, len(os.sched_getaffinity(0)))

@@ -98,7 +98,8 @@ def build(settings: Any, engine: Engine, *, bus: events.EventBus | None = None) 
     from automatelanka.services import limits
 
     limits.configure(engine, settings)  # plan limits on when billing is (hosted mode)
-    runtime = execution.Runtime(engine=engine, settings=settings, bus=bus or events.bus_for(settings.queue_url))
+    bus = bus or events.bus_for(settings.queue_url, events.events_dir(settings))
+    runtime = execution.Runtime(engine=engine, settings=settings, bus=bus)
     queue = RunQueue(settings.queue_url)
     queue.runtime = runtime
     return runtime, queue

@@ -1,8 +1,10 @@
 """Live run events: node started/finished and run finished, per workspace.
 
-Embedded mode uses :class:`LocalBus` (in-process pub/sub); hosted mode (``queue_url`` starting
-with ``redis://``) uses :class:`RedisBus`, so a daemon streams what any worker does. Publishing is
-synchronous and never raises (a lost event must not fail a run); subscribing is asyncio.
+Hosted mode (``queue_url`` starting with ``redis://``) uses :class:`RedisBus`, so a daemon
+streams what any worker does. Embedded mode uses :class:`SocketBus`: in-process pub/sub, plus a
+UNIX datagram socket per process that has subscribers, so the processes of ``al up --workers N``
+(and an ``al worker``) sharing one home see each other's runs. Publishing is synchronous and never
+raises (a lost event must not fail a run); subscribing is asyncio.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("automatelanka.events")
@@ -181,8 +186,149 @@ class RedisBus(EventBus):
             self._client.close()
 
 
-def bus_for(queue_url: str) -> EventBus:
-    """RedisBus for a ``redis://`` queue URL, else an in-process bus."""
+class SocketBus(LocalBus):
+    """In-process pub/sub that also reaches the other processes using ``directory``.
+
+    A process with at least one subscriber binds a datagram socket ``<directory>/<pid>-<id>.sock``
+    (removed when its last subscriber leaves, or by the first publisher that finds it dead);
+    publishing sends each event to every other socket there. The directory listing is re-read only
+    when the directory changes (one ``stat`` per event), so with no subscriber elsewhere
+    publishing costs no more than a local bus. Sends never block: an event a busy process cannot
+    take is dropped (streams fall back to the database for the run's end).
+    """
+
+    #: Longest socket path the kernel accepts (sun_path is 108 bytes with its NUL).
+    MAX_PATH = 107
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = str(self.directory / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.sock")
+        self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._sender.setblocking(False)
+        self._receiver: socket.socket | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._seen: int | None = None
+        self._peers: list[str] = []
+        self._peers_lock = threading.Lock()
+
+    # --- publishing ---------------------------------------------------------------------------
+
+    def publish(self, workspace_id: uuid.UUID | str, event: dict[str, Any]) -> None:
+        super().publish(workspace_id, event)
+        peers = self._current_peers()
+        if not peers:
+            return
+        try:
+            data = json.dumps([_key(workspace_id), event], default=str).encode()
+        except (TypeError, ValueError):  # pragma: no cover - events are plain JSON
+            return
+        for peer in peers:
+            try:
+                self._sender.sendto(data, peer)
+            except (ConnectionRefusedError, FileNotFoundError):  # its process is gone
+                self._forget(peer)
+            except OSError:  # full (BlockingIOError) or too large: dropped
+                log.debug("dropping a run event for %s", peer, exc_info=True)
+
+    def _current_peers(self) -> list[str]:
+        try:
+            changed = os.stat(self.directory).st_mtime_ns
+        except OSError:
+            return []
+        if changed != self._seen:
+            with self._peers_lock:
+                self._seen = changed
+                try:
+                    names = os.listdir(self.directory)
+                except OSError:
+                    names = []
+                own = os.path.basename(self.path)
+                self._peers = [str(self.directory / n) for n in names if n.endswith(".sock") and n != own]
+        return self._peers
+
+    def _forget(self, peer: str) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(peer)
+        self._seen = None
+
+    # --- receiving ----------------------------------------------------------------------------
+
+    async def subscribe(self, workspace_id: uuid.UUID | str) -> Subscription:
+        sub = await super().subscribe(workspace_id)
+        if self._receiver is None:
+            self._listen(asyncio.get_running_loop())
+        return sub
+
+    async def unsubscribe(self, sub: Subscription) -> None:
+        await super().unsubscribe(sub)
+        if self.subscriber_count() == 0:
+            self._stop_listening()
+
+    def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
+        if len(self.path) > self.MAX_PATH:
+            log.warning("run events stay in this process: socket path too long (%s)", self.path)
+            return
+        receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+            receiver.bind(self.path)
+            receiver.setblocking(False)
+            loop.add_reader(receiver.fileno(), self._receive)
+        except OSError:
+            receiver.close()
+            log.warning("run events stay in this process: cannot listen on %s", self.path, exc_info=True)
+            return
+        self._receiver, self._loop = receiver, loop
+
+    def _receive(self) -> None:
+        receiver = self._receiver
+        while receiver is not None:
+            try:
+                data = receiver.recv(1 << 20)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:  # pragma: no cover - closed meanwhile
+                return
+            try:
+                workspace_id, event = json.loads(data)
+            except (ValueError, TypeError):
+                continue
+            LocalBus.publish(self, workspace_id, event)  # this process's subscribers only
+
+    def _stop_listening(self) -> None:
+        receiver, loop = self._receiver, self._loop
+        self._receiver = self._loop = None
+        if receiver is None:
+            return
+        with contextlib.suppress(Exception):
+            if loop is not None and not loop.is_closed():
+                loop.remove_reader(receiver.fileno())
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        receiver.close()
+
+    def close(self) -> None:
+        self._stop_listening()
+        self._sender.close()
+
+
+def bus_for(queue_url: str, events_dir: str | os.PathLike[str] | None = None) -> EventBus:
+    """RedisBus for a ``redis://`` queue URL; else a SocketBus on ``events_dir`` (the home's
+    ``run/events``: shared by the processes of one home), or an in-process bus without one."""
     if queue_url.startswith(("redis://", "rediss://")):
         return RedisBus(queue_url)
+    if events_dir is not None:
+        try:
+            return SocketBus(events_dir)
+        except OSError:
+            log.warning("run events stay in this process: cannot use %s", events_dir, exc_info=True)
     return LocalBus()
+
+
+def events_dir(settings: Any) -> Path | None:
+    """Where the processes of one home meet to exchange run events (``<home>/run/events``)."""
+    home = getattr(settings, "home", None)
+    return Path(home) / "run" / "events" if home else None
