@@ -3,9 +3,14 @@ so ``al --help`` stays fast."""
 
 from __future__ import annotations
 
+import os
 import sys
 
-import typer
+# Plain click help (as sqlite-utils): rendering it through rich costs ~0.2 s of imports on every
+# --help. Rich still draws tables and progress. TYPER_USE_RICH=1 brings the boxed help back.
+os.environ.setdefault("TYPER_USE_RICH", "0")
+
+import typer  # reads TYPER_USE_RICH when imported
 
 from automatelanka import __version__
 from automatelanka.cli import (
@@ -77,31 +82,8 @@ app.add_typer(billing_cmd.app, name="billing")
 app.add_typer(admin_cmd.app, name="admin")
 
 
-def _defer_markdown() -> None:
-    """For ``--help`` only: Typer's help renderer imports rich.markdown (and markdown-it, ~100 ms)
-    just in case a docstring uses Markdown mode, which ours do not. Stand in a class that imports
-    the real one if it is ever used, so ``al --help`` stays under 300 ms."""
-    import types
-
-    if "rich.markdown" in sys.modules:
-        return
-
-    class Markdown:
-        def __new__(cls, *args: object, **kwargs: object) -> object:
-            del sys.modules["rich.markdown"]
-            import importlib
-
-            return importlib.import_module("rich.markdown").Markdown(*args, **kwargs)
-
-    stub = types.ModuleType("rich.markdown")
-    stub.Markdown = Markdown  # type: ignore[attr-defined]
-    sys.modules["rich.markdown"] = stub
-
-
 def main() -> None:
     """Console-script entry point."""
-    if "--help" in sys.argv or "-h" in sys.argv:
-        _defer_markdown()
     try:
         app()
     except KeyboardInterrupt:

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from .conftest import PASSWORD, manual_workflow, out_json
 
 AL = str(Path(sys.executable).parent / "al")
@@ -52,17 +50,28 @@ def test_admin_needs_a_platform_admin(al, daemon, user) -> None:
     assert isinstance(audit, list)
 
 
-@pytest.mark.parametrize("args", [["creds", "list"], ["creds", "test", "x"], ["billing", "plans"],
-                                  ["billing", "usage"], ["billing", "portal", "--no-browser"]])
-def test_creds_and_billing_report_missing_routes_in_one_line(al, user, args) -> None:
-    """The credentials and billing APIs are not served yet: one clear line, exit code 2, no traceback."""
-    import httpx
+def test_creds_group_adds_lists_tests_and_removes_without_showing_secrets(al, user) -> None:
+    secret = "s3cret-header-value-42"
+    added = al("creds", "add", "httpHeaderAuth", "My header", "-f", "name=X-Api-Key", "-f", f"value={secret}",
+               "--json")
+    assert added.exit_code == 0, added.output
+    created = json.loads(added.stdout)
+    assert created["name"] == "My header" and secret not in added.output
+    listed = out_json(al("creds", "list", "--json"))
+    assert [c["name"] for c in listed] == ["My header"] and secret not in json.dumps(listed)
+    assert al("creds", "add", "noSuchCredentialType", "x", "-f", "a=b").exit_code == 2
+    assert al("creds", "remove", created["id"], "--yes").exit_code == 0
+    assert out_json(al("creds", "list", "--json")) == []
+    missing = al("creds", "remove", created["id"], "--yes")
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: ") and "Traceback" not in missing.output
 
-    path = "/api/credentials" if args[0] == "creds" else "/api/billing/plans"
-    if httpx.get(os.environ["AL_SERVER"] + path).status_code != 404:
-        pytest.skip("the daemon serves this API now; covered by its own tests")
-    r = al(*args)
-    assert r.exit_code == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.output
+
+def test_billing_group_shows_plans_and_usage(al, user) -> None:
+    plans = out_json(al("billing", "plans", "--json"))
+    assert {p["code"] for p in plans} >= {"free", "pro", "business"}
+    usage = al("billing", "usage", "--json")
+    assert usage.exit_code == 0, usage.output
+    assert "runs" in json.dumps(json.loads(usage.stdout))
 
 
 def test_status_json_and_unreachable(al, daemon) -> None:
