@@ -82,7 +82,10 @@ def run_wrk(url: str, duration: int, connections: int) -> dict[str, float]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(SHARED / "post.lua"), url]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0 or "Requests/sec" not in done.stdout:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+    out = done.stdout
     figures = {
         "requests_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50_ms": parse_ms(re.search(r"50%\s+(\S+)", out).group(1)),
