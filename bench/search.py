@@ -58,6 +58,18 @@ def database(kind: str) -> str:
     return f"sqlite:///{tempfile.mkdtemp()}/bench.db"
 
 
+def drop_database(url: str) -> None:
+    """Drop a database :func:`database` created on PostgreSQL (SQLite files are left in /tmp)."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"'))
+    admin.dispose()
+
+
 def synthesize(engine, workspace_id: uuid.UUID, corpus: Path, n: int, seed: int = 7) -> None:
     """``n`` workflows mixing the corpus's node-type combinations and words, inserted in bulk."""
     import json
@@ -121,6 +133,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database afterwards.")
     args = parser.parse_args()
     qs = queries()
     for label, size in (("corpus", None), ("synthetic", args.synthetic)):
@@ -144,6 +157,8 @@ def main() -> None:
               f"p50 {r['p50']:.2f} ms  p90 {r['p90']:.2f} ms  p99 {r['p99']:.2f} ms "
               f"(CPU time: p50 {r['cpu_p50']:.2f} ms  p99 {r['cpu_p99']:.2f} ms)", flush=True)
         engine.dispose()
+        if not args.keep:
+            drop_database(url)
 
 
 if __name__ == "__main__":

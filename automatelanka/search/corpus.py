@@ -29,10 +29,10 @@ def import_folder(conn: Connection, workspace_id: uuid.UUID, path: str | Path, *
                 row = service.create(conn, workspace_id, definition, filename=file.name)
             except (ValueError, TypeError):
                 continue
-            if public:
+            if public:  # the service indexed it already; this repository update has no hook
                 from automatelanka.store.repositories import workflows as repo
 
                 row = repo.update_workflow(conn, workspace_id, row["id"], public=True) or row
-            search.index_workflow(conn, row)
+                search.index_workflow(conn, row)
             count += 1
     return count

@@ -32,6 +32,7 @@ POOL = 100  # candidates re-ranked per query (at least twice the page)
 FACET_POOL = 1000  # matches facets are counted over
 RANK_ALL = 2000  # above this many matches, only those matching an optional word are ranked
 MAX_TOTAL = RANK_ALL + 1  # totals are counted up to this (more shows as 2001)
+ANALYZE_AFTER = 200  # a sync changing this many documents refreshes the planner's statistics
 MAX_SOFT_TYPES = 5  # node types per capability word sent to the index
 RESULT_COLUMNS = [workflows.c[n] for n in (
     "id", "workspace_id", "name", "filename", "description", "active", "public", "tags", "nodes_count",
@@ -90,7 +91,8 @@ def refresh(engine: Engine, workspace_id: uuid.UUID, *, max_age: float = FRESH_S
     """Make sure the index has the workspace's latest workflows, even ones saved without the hooks.
 
     Compares the workflow count and newest ``updated_at`` with the index (two index-only queries),
-    at most every ``max_age`` seconds per workspace, and syncs the workspace when they differ.
+    at most every ``max_age`` seconds per workspace, and syncs the workspace when they differ. On
+    PostgreSQL it also refreshes the index's planner statistics once many documents changed.
     """
     prepare(engine)
     key = (_engine_key(engine), workspace_id)
@@ -101,10 +103,26 @@ def refresh(engine: Engine, workspace_id: uuid.UUID, *, max_age: float = FRESH_S
         have = conn.execute(select(func.count(), func.max(workflows.c.updated_at))
                             .where(workflows.c.workspace_id == workspace_id)).one()
         indexed = for_connection(conn).summary(workspace_id)
-    if have[0] != indexed[0] or (str(have[1]) != str(indexed[1]) and have[1] != indexed[1]):
+        stale_stats = _stats_due(conn, now)
+    changed = have[0] != indexed[0] or (str(have[1]) != str(indexed[1]) and have[1] != indexed[1])
+    if changed or stale_stats:
         with engine.begin() as conn:
-            sync(conn, workspace_id)
+            counts = sync(conn, workspace_id) if changed else {"indexed": 0, "removed": 0}
+            if stale_stats and counts["indexed"] + counts["removed"] < ANALYZE_AFTER:  # else sync did
+                for_connection(conn).analyze()
     _checked[key] = now
+
+
+_stats_checked: dict[tuple[int, str], float] = {}
+
+
+def _stats_due(conn: Connection, now: float) -> bool:
+    """Whether the index's planner statistics need refreshing (looked at most every FRESH_S per engine)."""
+    key = _engine_key(conn.engine)
+    if now - _stats_checked.get(key, -1e9) < FRESH_S:
+        return False
+    _stats_checked[key] = now
+    return for_connection(conn).stale_statistics()
 
 
 def index_workflow(conn: Connection, row: dict[str, Any]) -> None:
@@ -153,6 +171,8 @@ def sync(conn: Connection, workspace_id: uuid.UUID | None = None, *, batch: int 
         for row in conn.execute(select(workflows).where(workflows.c.id.in_(ids))).mappings():
             _index_row(conn, idx, dict(row))
     idx.delete(gone)
+    if len(stale) + len(gone) >= ANALYZE_AFTER:
+        idx.analyze()
     return {"indexed": len(stale), "removed": len(gone)}
 
 
@@ -294,13 +314,12 @@ def _page(conn: Connection, idx: Index, workspace_id: uuid.UUID, page: list[tupl
     if not page:
         return []
     docs = idx.fetch([m.rowid for _, m in page])
-    owner = idx.owners([m.raw_id for _, m in page])
     mine = idx.raw_id(workspace_id)
     out = []
     for score, m in page:
         doc = docs.get(m.rowid)
-        ws = owner.get(m.raw_id)
-        if doc is None or ws is None or (ws != mine and not (include_public and doc["public"])):
+        ws = doc["owner"] if doc is not None else None
+        if ws is None or (ws != mine and not (include_public and doc["public"])):
             continue
         out.append(_result(m.workflow_id, workspace_id if ws == mine else idx.uuid_of(ws), doc, score))
     return out
