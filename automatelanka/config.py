@@ -62,6 +62,13 @@ class Settings:
     #: Whether the Execute Command node may run shell commands (off by default: it runs them as
     #: the daemon's user).
     allow_execute_command: bool = False
+    #: Workflow HTTP may not reach private, loopback or link-local addresses (AL_OUTBOUND_BLOCK_PRIVATE
+    #: on/off/auto; auto: on for PostgreSQL, i.e. hosted). Cloud metadata is always blocked.
+    outbound_block_private: bool = False
+    #: Hosts or CIDR ranges workflow HTTP may reach despite the private-range block, and hosts it may
+    #: never reach (comma lists; ``*.example.com`` globs).
+    outbound_allow: tuple[str, ...] = ()
+    outbound_deny: tuple[str, ...] = ()
     worker_concurrency: int = 4
     run_timeout_s: float = 3600.0
     schedule_catch_up: bool = False
@@ -166,12 +173,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             return False
         raise ConfigError(f"{name}: expected true or false, got {raw!r}")
 
+    def auto(name: str) -> bool:
+        """on/off, or auto (the default): on in hosted mode, i.e. with PostgreSQL."""
+        if str(pick(name, "auto")).strip().lower() == "auto":
+            return str(pick("database_url", "")).startswith("postgres")
+        return flag(name, False)
+
     def names(name: str) -> list[str]:
         raw = pick(name, "")
         return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
 
     env_allow = names("env_allow")
-    billing = str(pick("billing", "auto")).strip().lower()  # AL_BILLING: on/off/auto (auto: on for PostgreSQL)
     return Settings(
         home=home,
         database_url=pick("database_url", f"sqlite:///{home / 'automatelanka.db'}"),
@@ -203,12 +215,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         schedule_catch_up=flag("schedule_catch_up", False),
         runs_max_age_days=number("runs_max_age_days", 0.0),
         runs_keep_per_workflow=number("runs_keep_per_workflow", 0, int),
-        billing_enabled=billing in ("1", "true", "yes", "on") or (
-            billing == "auto" and str(pick("database_url", "")).startswith("postgres")),
+        billing_enabled=auto("billing"),  # AL_BILLING: on/off/auto
         stripe_api_key=pick("stripe_api_key", ""),
         stripe_api_base=pick("stripe_api_base", ""),
         stripe_webhook_secret=pick("stripe_webhook_secret", ""),
         allow_execute_command=flag("allow_execute_command", False),
+        outbound_block_private=auto("outbound_block_private"),
+        outbound_allow=tuple(names("outbound_allow")),
+        outbound_deny=tuple(names("outbound_deny")),
         sources=sources,
     )
 

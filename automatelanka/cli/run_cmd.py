@@ -96,7 +96,8 @@ def run(
 
     services = Services(
         http=_http_factory(),
-        outbound_policy=make_policy(hosted=False, daemon_base_url=settings.public_url or None),
+        outbound_policy=make_policy(hosted=settings.outbound_block_private, allow_hosts=settings.outbound_allow,
+                                    deny_hosts=settings.outbound_deny, daemon_base_url=settings.public_url or None),
         files_root=settings.files_root,
         allow_execute_command=settings.allow_execute_command,
         env=env,

@@ -9,6 +9,7 @@ node run and the workspace's monthly usage.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -135,6 +136,15 @@ def run_input(items: list[dict[str, Any]] | None, *, mode: str, start_node: str 
     return {"mode": mode, "start_node": start_node, "items": items}
 
 
+@functools.cache
+def _outbound_policy(block_private: bool, allow: tuple[str, ...], deny: tuple[str, ...],
+                     base_url: str) -> Any:
+    """Workflow HTTP's allow/deny policy, built once per configuration (not per run)."""
+    from automatelanka.engine.outbound import make_policy
+
+    return make_policy(hosted=block_private, allow_hosts=allow, deny_hosts=deny, daemon_base_url=base_url)
+
+
 def services_for(runtime: Runtime, workspace_id: uuid.UUID, credentials: Any = None) -> Any:
     """The engine's injected I/O for a run of this workspace.
 
@@ -168,12 +178,17 @@ def services_for(runtime: Runtime, workspace_id: uuid.UUID, credentials: Any = N
     env = dict(os.environ) if "*" in allowed else {k: os.environ[k] for k in allowed if k in os.environ}
     host = getattr(settings, "host", "127.0.0.1")
     port = getattr(settings, "port", 5678)
+    base_url = getattr(settings, "public_url", "") or f"http://{host}:{port}"
+    policy = _outbound_policy(bool(getattr(settings, "outbound_block_private", False)),
+                              tuple(getattr(settings, "outbound_allow", ())),
+                              tuple(getattr(settings, "outbound_deny", ())), base_url)
     return Services(
         http=http, files_root=getattr(settings, "files_root", None), load_workflow=load_workflow, env=env,
         limits=Limits(js_time_limit_s=getattr(settings, "js_time_limit_s", 10.0),
                       js_memory_limit_mb=getattr(settings, "js_memory_limit_mb", 256),
                       python_time_limit_s=getattr(settings, "js_time_limit_s", 10.0)),
-        webhook_base_url=getattr(settings, "public_url", "") or f"http://{host}:{port}",
+        webhook_base_url=base_url, outbound_policy=policy,
+        allow_execute_command=getattr(settings, "allow_execute_command", False),
         credentials=credentials.resolve, refresh_credentials=credentials.refresh,
     )
 

@@ -188,3 +188,16 @@ def test_prune_by_age_and_keep_per_workflow(wclient, ann) -> None:
     assert left == {*runs_a[-3:], runs_b[1]}
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM run_node_data")).scalar() == 4 * 2
+
+
+def test_workflow_http_cannot_reach_cloud_metadata(wclient, ann) -> None:
+    """The daemon gives the engine its outbound policy: metadata addresses are refused, by name."""
+    h = ann.headers
+    wf = manual_workflow()
+    wf["nodes"][1] = {"id": "h", "name": "Double", "type": "n8n-nodes-base.httpRequest", "typeVersion": 4.2,
+                      "position": [200, 0],
+                      "parameters": {"url": "http://169.254.169.254/latest/meta-data/", "options": {}}}
+    wf_id = create(wclient, h, wf)
+    body = wclient.post(f"/api/workflows/{wf_id}/run?wait=true&timeout=20", headers=h).json()
+    assert body["status"] == "failed"
+    assert "not allowed" in body["run"]["error"]["message"]
