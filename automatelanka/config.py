@@ -16,6 +16,10 @@ from typing import Any
 
 SECRET_FIELDS = frozenset({"encryption_key", "secret_key", "smtp_password", "stripe_api_key",
                            "stripe_webhook_secret", "encryption_keys_old"})
+#: Secrets the platform generates (and keeps in the keyring or a 0600 file) when left empty.
+GENERATED_SECRETS = frozenset({"encryption_key", "secret_key"})
+#: Settings whose environment variable has another name (AL_BILLING sets billing_enabled).
+SETTING_SOURCES = {"billing_enabled": "billing"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,8 @@ class Settings:
                 continue
             value = getattr(self, f.name)
             if f.name in SECRET_FIELDS:
-                value = "********" if value else "(generated on first use)"
+                value = "********" if value else (
+                    "(generated on first use)" if f.name in GENERATED_SECRETS else "(not set)")
             elif f.name.endswith("_url"):
                 value = mask_url(str(value))
             elif isinstance(value, Path):

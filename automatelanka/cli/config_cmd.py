@@ -17,7 +17,7 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> N
 
     Example: AL_PORT=8080 al config show
     """
-    from automatelanka.config import ConfigError, load_settings
+    from automatelanka.config import SETTING_SOURCES, ConfigError, load_settings
 
     try:
         settings = load_settings()
@@ -32,5 +32,6 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> N
 
     table = Table("setting", "value", "from", box=None)
     for name, value in values.items():
-        table.add_row(name, str(value), settings.sources.get(name, "default"))
+        source = settings.sources.get(SETTING_SOURCES.get(name, name), "default")
+        table.add_row(name, str(value), source)
     Console().print(table)

@@ -48,7 +48,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 SCOPES: dict[str, frozenset[str]] = {
     "workflow:read": frozenset({"workflow:read", "workspace:read", "members:read"}),
     "workflow:write": frozenset({"workflow:write", "workflow:read"}),
-    "workflow:execute": frozenset({"workflow:execute", "runs:write", "runs:read"}),
+    # running a workflow includes finding it (by name or id) and reading its runs
+    "workflow:execute": frozenset({"workflow:execute", "workflow:read", "runs:write", "runs:read"}),
     "runs:read": frozenset({"runs:read"}),
     "admin": frozenset(PERMISSIONS),
 }

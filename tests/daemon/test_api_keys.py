@@ -112,3 +112,14 @@ def test_api_key_routes_need_auth_and_the_right_role(client, owner, member_of) -
     assert client.post("/api/api-keys", json={"name": "x", "scopes": ["runs:read"]}, headers=h).status_code == 403
     r = client.delete("/api/api-keys/not-a-uuid", headers=owner.headers)
     assert r.status_code == 422 and error(r)["message"].startswith("path.key_id")
+
+
+def test_an_execute_key_can_find_and_run_workflows_but_not_change_them(client, owner) -> None:
+    wf = {"name": "keyed", "nodes": [{"id": "m", "name": "Start", "type": "n8n-nodes-base.manualTrigger",
+                                      "typeVersion": 1, "position": [0, 0], "parameters": {}}],
+          "connections": {}, "settings": {"executionOrder": "v1"}}
+    wf_id = client.post("/api/workflows", json=wf, headers=owner.headers).json()["id"]
+    key = {"X-API-Key": create_api_key(client, owner, ["workflow:execute"])}
+    assert client.get("/api/workflows", headers=key).status_code == 200  # find it by name
+    assert client.post(f"/api/workflows/{wf_id}/run", headers=key).status_code == 202
+    assert client.patch(f"/api/workflows/{wf_id}", json={"name": "renamed"}, headers=key).status_code == 403
