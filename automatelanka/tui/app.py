@@ -172,7 +172,8 @@ class WorkspacePicker(ModalScreen[str | None]):
 
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
+        # Select announces its initial value too: only a different workspace is a choice.
+        if event.value is not Select.BLANK and str(event.value) != self.current:
             self.dismiss(str(event.value))
 
     def action_cancel(self) -> None:

@@ -86,6 +86,34 @@ def test_browse_search_run_and_open_the_run(daemon, tmp_path, monkeypatch) -> No
     assert [w["name"] for w in active] == ["Double it"]
 
 
+def test_workspace_picker_stays_open_until_another_workspace_is_chosen(daemon, tmp_path, monkeypatch) -> None:
+    from automatelanka.cli.client import Client
+    from automatelanka.tui.app import Dashboard, WorkspacePicker
+
+    owner = daemon.register()
+    headers = {"Authorization": f"Bearer {owner['access_token']}"}
+    second = httpx.post(f"{daemon.url}/api/workspaces", json={"name": "Second"}, headers=headers).json()
+    first = next(w for w in httpx.get(f"{daemon.url}/api/workspaces", headers=headers).json()["items"]
+                 if w["id"] != second["id"])
+    monkeypatch.setenv("AL_HOME", str(tmp_path))
+    monkeypatch.setenv("AL_TOKEN", owner["access_token"])
+    api = Client(server=daemon.url, raise_errors=True)
+    api.workspace = first["slug"]
+
+    async def scenario() -> None:
+        app = Dashboard(api)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("w")
+            await _until(pilot, lambda: isinstance(app.screen, WorkspacePicker))
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, WorkspacePicker), "the picker closed by itself"
+            app.screen.query_one("#ws-select").value = second["slug"]
+            await _until(pilot, lambda: not isinstance(app.screen, WorkspacePicker))
+            assert api.workspace == second["slug"]
+
+    asyncio.run(scenario())
+
+
 def _snapshot(name: str, svg: str) -> None:
     svg = re.sub(r"terminal-\d+", "terminal", svg)
     path = SNAPSHOTS / f"{name}.svg"
