@@ -58,8 +58,6 @@ def add(
     Example: al creds add slackApi "Slack bot" -f accessToken=xoxb-...
     """
     import json
-    import sys
-    from pathlib import Path
 
     from automatelanka.cli import client as cl
     from automatelanka.cli.errors import USAGE, fail
@@ -72,16 +70,9 @@ def add(
                         else spec.get("label") or cred_type)
         data = json.dumps(_fields_from(spec, field or []))
     name = name or cred_type
-    raw = data if data not in (None, "-") else sys.stdin.read()
-    if raw.startswith("@"):
-        try:
-            raw = Path(raw[1:]).read_text()
-        except OSError as exc:
-            raise fail(f"--data: cannot read {raw[1:]} ({exc.strerror})", USAGE) from None
-    try:
-        fields = json.loads(raw)
-    except ValueError as exc:
-        raise fail(f"--data: not valid JSON ({exc})", USAGE) from None
+    from automatelanka.cli.options import json_option
+
+    fields = json_option("-" if data is None else data, "--data")
     if not isinstance(fields, dict):
         raise fail("--data: expected a JSON object", USAGE)
     with cl.connect() as c:

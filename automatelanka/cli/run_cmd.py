@@ -21,15 +21,9 @@ def _parse_input(raw: str | None) -> list[dict[str, Any]] | None:
     """``--input`` as trigger items: a JSON object (one item) or a list of objects."""
     if raw is None:
         return None
-    if raw.startswith("@"):
-        try:
-            raw = Path(raw[1:]).read_text()
-        except OSError as exc:
-            raise fail(f"--input: cannot read {raw[1:]} ({exc.strerror})", USAGE) from None
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise fail(f"--input: not valid JSON ({exc})", USAGE) from None
+    from automatelanka.cli.options import json_option
+
+    value = json_option(raw, "--input")
     values = value if isinstance(value, list) else [value]
     if not all(isinstance(v, dict) for v in values):
         raise fail("--input: expected a JSON object or a list of objects", USAGE)
