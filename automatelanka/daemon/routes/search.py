@@ -6,6 +6,7 @@ import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from automatelanka.daemon.deps import Principal, require
 from automatelanka.daemon.errors import not_found
@@ -36,7 +37,7 @@ def semantic(
     public: bool | None = Query(None, description="Only public (true) or private (false) workflows."),
     include_public: bool = Query(False, description="Also search other workspaces' public workflows."),
     facets: bool = Query(False, description="Add counts per trigger, complexity, integration, visibility."),
-) -> dict[str, Any]:
+) -> JSONResponse:
     filters = service.SearchFilters(trigger_type=trigger, integration=integration, complexity=complexity,
                                     active=active, public=public)
     with service_errors(), _ready(request, principal) as conn:
@@ -46,7 +47,7 @@ def semantic(
                            "understood": found.understood, "results": found.results}
     if facets:
         out["facets"] = found.facets
-    return out
+    return JSONResponse(out)  # plain JSON already: skips FastAPI's validation pass (and its thread hop)
 
 
 @router.get("/similar/{workflow_id}", summary="Workflows sharing integrations and structure with this one")
