@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from automatelanka.cli.errors import FAILED, UNREACHABLE, USAGE, fail
+from automatelanka.cli.errors import UNREACHABLE, USAGE, fail
 
 LOCAL_NOTE = "searching the local database"
 
@@ -21,7 +21,8 @@ def search(
     query: str = typer.Argument("", help="Keywords or a sentence, e.g. 'email me new rss items'."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=200, help="How many results."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as a JSON list."),
-    server: str = typer.Option(None, "--server", help="Daemon URL (default: AL_SERVER, else settings host:port)."),
+    server: str = typer.Option(None, "--server",
+                               help="Daemon URL (default: AL_SERVER, else the last 'al login', else settings host:port)."),
     workspace: str = typer.Option(None, "--workspace", "-w", envvar="AL_WORKSPACE",
                                   help="Workspace id or slug (default: your default workspace)."),
     include_public: bool = typer.Option(False, "--public", help="Also search public workflows of others."),
@@ -31,9 +32,9 @@ def search(
 ) -> None:
     """Search workflows by keywords or a whole sentence.
 
-    Asks the daemon (AL_SERVER; token from AL_TOKEN or an API key in AL_API_KEY). When no daemon
-    is reachable, searches the local database directly (the embedded default), in the only
-    workspace there or the one given with --workspace.
+    Asks the daemon (--server, AL_SERVER or the last 'al login'; signed in with AL_API_KEY,
+    AL_TOKEN or the 'al login' session). When no daemon is reachable, searches the local database
+    directly (the embedded default), in the workspace given with --workspace, else the largest.
 
     Example: al search 'send a slack message when a google sheet is updated' --limit 5
     """
@@ -67,41 +68,26 @@ def search(
 
 def _remote(server: str | None, query: str, limit: int, workspace: str | None,
             include_public: bool) -> dict[str, Any] | None:
-    """The daemon's answer, or None when no daemon answers (or it wants a login we do not have)."""
-    import httpx
+    """The daemon's answer through the CLI's client (server from --server, AL_SERVER or the last
+    ``al login``; credentials from AL_API_KEY, AL_TOKEN or the login session, refreshed when
+    needed), or None when no daemon answers, or it wants a login we do not have."""
+    from automatelanka.cli.client import ApiFailure, Client, Unreachable
 
-    token, key = os.environ.get("AL_TOKEN"), os.environ.get("AL_API_KEY")
-    headers = {"Authorization": f"Bearer {token}"} if token else ({"X-API-Key": key} if key else {})
-    if workspace:
-        headers["X-Workspace"] = workspace
     params = {"q": query, "limit": limit, "include_public": str(include_public).lower()}
-    try:
-        response = httpx.get(f"{_server_url(server)}/api/ai-search/semantic", params=params, headers=headers,
-                             timeout=httpx.Timeout(30.0, connect=0.5))
-    except httpx.HTTPError:
-        return None
-    if response.status_code == 401 and not (token or key):
-        return None
-    if response.status_code >= 400:
+    with Client(server, workspace, raise_errors=True, timeout=30.0) as client:
+        from_env = bool(os.environ.get("AL_API_KEY") or os.environ.get("AL_TOKEN"))
+        signed_in = from_env or bool(client.session.get("access_token"))
         try:
-            message = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = f"HTTP {response.status_code}"
-        raise fail(f"search failed: {message}", UNREACHABLE if response.status_code in (401, 403) else FAILED)
-    return response.json()
-
-
-def _server_url(server: str | None) -> str:
-    if server or os.environ.get("AL_SERVER"):
-        return (server or os.environ["AL_SERVER"]).rstrip("/")
-    from automatelanka.config import ConfigError, load_settings
-
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise fail(str(exc), USAGE) from None
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-    return f"http://{host}:{settings.port}"
+            return client.get("/api/ai-search/semantic", params=params)
+        except Unreachable:
+            return None
+        except ApiFailure as exc:
+            if exc.status == 401 and not signed_in:
+                return None
+            if exc.status == 401:
+                how = "check AL_API_KEY / AL_TOKEN" if from_env else "run 'al login'"
+                raise fail(f"not logged in to {client.base_url} ({exc.message}); {how}", UNREACHABLE) from None
+            raise fail(f"search failed: {exc.message}", exc.exit_code) from None
 
 
 def _with_local_engine(work: Any) -> Any:
