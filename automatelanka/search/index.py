@@ -295,14 +295,16 @@ class SQLiteIndex(Index):
 
 
 def _any(tokens: list[str], column: str | None) -> str:
-    """``(a OR b)`` in FTS5 syntax. Tokens are ``[0-9a-z]`` words (or ``col:word``), quoted anyway."""
+    """``(a OR b)`` in FTS5 syntax. Tokens are ``[0-9a-z]`` words (or ``col:word``), quoted anyway;
+    ``word*`` is a prefix (words starting with it)."""
     out = []
     for tok in tokens:
         col, _, word = tok.rpartition(":") if ":" in tok else ("", "", tok)
         col = col or (column or "")
+        star = "*" if word.endswith("*") else ""
         word = "".join(ch for ch in word.lower() if ch.isalnum())
         if word:
-            out.append(f'{col}:"{word}"' if col else f'"{word}"')
+            out.append(f'{col}:"{word}"{star}' if col else f'"{word}"{star}')
     return "(" + " OR ".join(out) + ")" if out else f'(types:"{ALL_TOKEN}")'
 
 
@@ -406,12 +408,12 @@ class PostgresIndex(Index):
 
 
 def _or(tokens: list[str]) -> str:
-    """``(a | b)`` in tsquery syntax from plain words (column prefixes are dropped)."""
+    """``(a | b)`` in tsquery syntax from plain words (column prefixes are dropped; ``word*`` is a prefix)."""
     clean = []
     for tok in tokens:
         word = "".join(ch for ch in tok.rpartition(":")[2].lower() if ch.isalnum())
         if word:
-            clean.append(word)
+            clean.append(word + (":*" if tok.endswith("*") else ""))
     return "(" + " | ".join(clean) + ")" if clean else ""
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, func, select
 from automatelanka.search import document, vocab
 from automatelanka.search.index import Filters, Index, Match, for_connection
 from automatelanka.search.query import ParsedQuery, parse
-from automatelanka.search.text import STOP_WORDS, words
+from automatelanka.search.text import STOP_WORDS, stem, words
 from automatelanka.store.db import read_only
 from automatelanka.store.schema import runs, workflows
 
@@ -273,11 +273,30 @@ class _Scorer:
         return cover + 0.15 * min(bonus, 3.0) + text_weight * text
 
 
+def _partial(query: str, parsed: ParsedQuery) -> str | None:
+    """The word being typed at the end of ``query`` when it is a free word (not a product or other
+    concept): searched as a prefix in search-as-you-type. A stop word only counts alone (``do`` on
+    the way to ``double``; ``send email to`` is not asking for words starting with "to")."""
+    if not query or query[-1].isspace():
+        return None
+    typed = words(query)
+    last = typed[-1] if typed else ""
+    if len(last) < 2:
+        return None
+    if parsed.terms and parsed.terms[-1] == stem(last):
+        return last
+    return last if typed == [last] and last in STOP_WORDS else None
+
+
 def _ranked(idx: Index, workspace_id: uuid.UUID, parsed: ParsedQuery, *, include_public: bool,
-            filters: Filters, want: int) -> tuple[list[tuple[float, Match]], int]:
+            filters: Filters, want: int, partial: str | None = None) -> tuple[list[tuple[float, Match]], int]:
     """Candidates, scored: those with every required concept and an optional word first (ranked by
-    BM25), then the other ones with every required concept, then (if still short) partial matches."""
+    BM25), then the other ones with every required concept, then (if still short) partial matches.
+    A ``partial`` word (being typed) is required, as a prefix."""
     groups, optional = _groups(parsed)
+    if partial is not None:
+        optional = [o for o in optional if o != stem(partial)]
+        groups = [*(groups or ([optional] if optional else [])), [f"{partial}*"]]
     if not groups and not optional:
         return [], 0
     groups = groups or [optional]
@@ -301,8 +320,10 @@ def _ranked(idx: Index, workspace_id: uuid.UUID, parsed: ParsedQuery, *, include
     if len(ranked) < pool:
         add(idx.match(workspace_id, groups, optional, limit=pool, ranked=total <= RANK_ALL, **kw), 0.15, 10.0)
     if len(ranked) < want:
-        loose = sorted(required) + [o for o in optional if o.startswith("types:")]
-        add(idx.match(workspace_id, [loose], optional, limit=2 * want + 20, **kw), 0.5)
+        typing = [[f"{partial}*"]] if partial is not None else []  # still required
+        loose = sorted(required - {f"{partial}*"}) + [o for o in optional if o.startswith("types:")]
+        add(idx.match(workspace_id, [loose, *typing] if loose else typing, optional, limit=2 * want + 20, **kw),
+            0.5)
     ranked.sort(key=lambda p: -p[0])
     return ranked, max(total, len(ranked))
 
@@ -352,21 +373,24 @@ def understood(parsed: ParsedQuery) -> dict[str, Any]:
 
 def search_workflows(conn: Connection, workspace_id: uuid.UUID, query: str, *, limit: int = 20, offset: int = 0,
                      filters: SearchFilters | None = None, include_public: bool = False,
-                     facets: bool = False) -> SearchResults:
+                     facets: bool = False, prefix: bool = False) -> SearchResults:
     """Workflows of the workspace (and public ones when ``include_public``) matching ``query``.
 
     Never raises on the query text; raises ValueError on a bad filter value. An empty query
-    lists the workspace's workflows (filtered), most recently updated first.
+    lists the workspace's workflows (filtered), most recently updated first. With ``prefix``
+    (search as you type) a free word at the very end must match the start of a word
+    (``doub`` finds "Double it"), so each key typed narrows the results.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
     idx = _index(conn)
     parsed = parse(query or "")
     index_filters = _index_filters(filters)
-    if parsed.empty:
+    partial = _partial(query, parsed) if prefix else None
+    if parsed.empty and partial is None:
         return _browse(conn, idx, workspace_id, query or "", limit, offset, index_filters, include_public, facets)
     ranked, total = _ranked(idx, workspace_id, parsed, include_public=include_public, filters=index_filters,
-                            want=max(limit + offset, FACET_POOL if facets else 0))
+                            want=max(limit + offset, FACET_POOL if facets else 0), partial=partial)
     results = _page(conn, idx, workspace_id, ranked[offset : offset + limit], include_public)
     return SearchResults(query or "", total, results, understood(parsed),
                          _facets([m for _, m in ranked]) if facets else None)

@@ -264,10 +264,11 @@ class Dashboard(App[None]):
             self._start_stream()
 
     def _fetch_workflows(self, query: str) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": 200}
-        if query:
-            params["q"] = query
-        return self.api.get("/api/workflows", params=params)["items"]
+        """The workspace's workflows, or those matching what is typed: the search reads the last word
+        as the start of a word (``doub`` finds "Double it"), so each key narrows the list."""
+        if len(query.strip()) < 2:  # one letter would match nearly everything: keep the full list
+            return self.api.get("/api/workflows", params={"limit": 200})["items"]
+        return self.api.get("/api/ai-search/semantic", params={"q": query, "limit": 200, "prefix": "true"})["results"]
 
     def _show_all(self, me: dict[str, Any], workflows: list[dict[str, Any]], runs: list[dict[str, Any]]) -> None:
         self._topbar(me)
@@ -303,7 +304,7 @@ class Dashboard(App[None]):
     def _search_changed(self, event: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(0.25, lambda: self.search(event.value.strip()))
+        self._search_timer = self.set_timer(0.15, lambda: self.search(event.value.lstrip()))
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

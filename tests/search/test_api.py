@@ -81,3 +81,11 @@ def test_workflows_saved_without_the_index_hook_are_found_soon(client, seeded, m
     assert [x["id"] for x in found] == [r.json()["id"]]
     client.delete(f"/api/workflows/{r.json()['id']}", headers=ann.headers)
     assert client.get("/api/ai-search/semantic", params={"q": "notion"}, headers=ann.headers).json()["results"] == []
+
+
+def test_prefix_search_as_you_type(client, seeded) -> None:
+    ann, _, ids = seeded
+    r = client.get("/api/ai-search/semantic", params={"q": "dige", "prefix": "true"}, headers=ann.headers)
+    assert r.status_code == 200 and [x["id"] for x in r.json()["results"]] == [ids["rss_mail"]]
+    r = client.get("/api/ai-search/semantic", params={"q": "dige"}, headers=ann.headers)
+    assert r.json()["results"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 
 import pytest
@@ -157,3 +158,20 @@ def test_recommendations_follow_what_the_workspace_runs(db, spaces) -> None:
         assert str(mine.ids["bot"]) not in {r["id"] for r in found}
         assert search.recommend(conn, mine.id, include_public=False) == [] or all(
             r["workspace_id"] == str(mine.id) for r in search.recommend(conn, mine.id, include_public=False))
+
+
+def test_search_as_you_type_matches_the_word_being_typed(db, spaces) -> None:
+    mine, _ = spaces
+    with db.engine.connect() as conn:
+        def typed(q: str) -> list[str]:
+            return names(search.search_workflows(conn, mine.id, q, prefix=True, limit=50))
+
+        assert typed("invo") == ["Invoice archive"]
+        assert names(search.search_workflows(conn, mine.id, "invo")) == []  # without prefix: whole words
+        steps = [set(typed(q)) for q in ("pr", "pri", "pric", "price")]
+        assert all(later <= earlier for earlier, later in itertools.pairwise(steps))
+        assert steps[-2] == steps[-1] == {"Price watcher"} and len(steps[0]) >= 1
+        assert typed("slack po") == ["Post new rows to the team"]  # a product, then a word being typed
+        assert typed("gmail archi")[0] == "Invoice archive"
+        assert "Morning digest" in typed("gmail")  # a whole product name is still understood
+        assert typed("invo ") == []  # a trailing space ends the word

@@ -57,6 +57,10 @@ class FakeApi:
         if path == "/api/workflows":
             q = (kwargs.get("params") or {}).get("q", "").lower()
             return {"items": [w for w in WORKFLOWS if q in w["name"].lower()], "next_cursor": None}
+        if path == "/api/ai-search/semantic":  # search as you type: the last word is a prefix
+            typed = (kwargs.get("params") or {}).get("q", "").lower().split()
+            return {"results": [w for w in WORKFLOWS if typed and all(
+                any(word.startswith(t) for word in w["name"].lower().split()) for t in typed)]}
         if path == "/api/runs":
             return {"items": RUNS, "next_cursor": None}
         if path.startswith("/api/runs/"):

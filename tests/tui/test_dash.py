@@ -86,6 +86,45 @@ def test_browse_search_run_and_open_the_run(daemon, tmp_path, monkeypatch) -> No
     assert [w["name"] for w in active] == ["Double it"]
 
 
+def test_search_as_you_type_narrows_with_each_key(daemon, tmp_path, monkeypatch) -> None:
+    from automatelanka.cli.client import Client
+    from automatelanka.tui.app import Dashboard
+
+    owner = daemon.register()
+    headers = {"Authorization": f"Bearer {owner['access_token']}"}
+    for name in ("Double it", "Double check invoices", "Dump the logs", "Something else"):
+        assert httpx.post(f"{daemon.url}/api/workflows", json=_workflow(name), headers=headers).status_code == 201
+    monkeypatch.setenv("AL_HOME", str(tmp_path))
+    monkeypatch.setenv("AL_TOKEN", owner["access_token"])
+    api = Client(server=daemon.url, raise_errors=True)
+
+    def shown(table: Any) -> set[str]:
+        return {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+
+    async def scenario() -> None:
+        app = Dashboard(api, live=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            workflows = app.query_one("#workflows")
+            await _until(pilot, lambda: workflows.row_count == 4)
+            await pilot.press("slash", "d")  # one letter: still everything
+            await pilot.pause(0.4)
+            assert workflows.row_count == 4
+            await pilot.press("u")
+            await _until(pilot, lambda: shown(workflows) == {"Dump the logs"})
+            await pilot.press("backspace", "o")
+            await _until(pilot, lambda: shown(workflows) == {"Double it", "Double check invoices"})
+            await pilot.press(*"ub")
+            await pilot.pause(0.4)
+            assert shown(workflows) == {"Double it", "Double check invoices"}
+            await pilot.press(*"le inv")
+            await _until(pilot, lambda: shown(workflows) == {"Double check invoices"})
+            for _ in range(len("double inv")):
+                await pilot.press("backspace")
+            await _until(pilot, lambda: workflows.row_count == 4)
+
+    asyncio.run(scenario())
+
+
 def test_workspace_picker_stays_open_until_another_workspace_is_chosen(daemon, tmp_path, monkeypatch) -> None:
     from automatelanka.cli.client import Client
     from automatelanka.tui.app import Dashboard, WorkspacePicker

@@ -37,12 +37,15 @@ def semantic(
     public: bool | None = Query(None, description="Only public (true) or private (false) workflows."),
     include_public: bool = Query(False, description="Also search other workspaces' public workflows."),
     facets: bool = Query(False, description="Add counts per trigger, complexity, integration, visibility."),
+    prefix: bool = Query(False, description="Search as you type: a free word at the end of q matches the start "
+                                            "of words ('doub' finds 'Double it')."),
 ) -> JSONResponse:
     filters = service.SearchFilters(trigger_type=trigger, integration=integration, complexity=complexity,
                                     active=active, public=public)
     with service_errors(), _ready(request, principal) as conn:
         found = service.search_workflows(conn, principal.workspace_id, q, limit=limit, offset=offset,
-                                         filters=filters, include_public=include_public, facets=facets)
+                                         filters=filters, include_public=include_public, facets=facets,
+                                         prefix=prefix)
     out: dict[str, Any] = {"query": found.query, "total": found.total, "limit": limit, "offset": offset,
                            "understood": found.understood, "results": found.results}
     if facets:
