@@ -43,6 +43,13 @@ def text(sql: str) -> Any:
     return _text(sql)
 
 
+@lru_cache(maxsize=512)
+def _compiled(sql: str, dialect: Any) -> tuple[str, tuple[str, ...] | None]:
+    """``sql`` in the driver's parameter style, and the order of its parameters when positional."""
+    compiled = _text(sql).compile(dialect=dialect)
+    return compiled.string, tuple(compiled.positiontup) if compiled.positional else None
+
+
 @dataclass(frozen=True)
 class Filters:
     """Restrictions on the matching workflows. ``types_any`` lists type tokens, any of which must match."""
@@ -75,6 +82,28 @@ class Index:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def _rows(self, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of a read, straight from the driver: for these small statements
+        SQLAlchemy's result layer costs more than the database. Runs in the connection's
+        transaction (begun first, as SQLAlchemy would)."""
+        statement, order = _compiled(sql, self.conn.dialect)
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        cursor = self.conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(statement, tuple(params[k] for k in order) if order is not None else params)
+            return [d[0] for d in cursor.description], cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def _matches(self, sql: str, params: dict[str, Any]) -> list[Match]:
+        # columns: rowid, workflow_id, types, public, nodes_count, trigger, score
+        return [Match(r[0], r[1], frozenset(r[2].split()), float(r[6]), bool(r[3]), int(r[4]), r[5] or "")
+                for r in self._rows(sql, params)[1]]
+
+    def _scalar(self, sql: str, params: dict[str, Any]) -> int:
+        return int(self._rows(sql, params)[1][0][0])
 
     # -- maintenance
     def ensure(self) -> bool:
@@ -125,8 +154,8 @@ class Index:
         sql = (f"SELECT d.{key} AS rowid, d.workflow_id, d.workspace_id, w.workspace_id AS owner, d.category, "
                f"d.trigger, {', '.join('d.' + c for c in META)} FROM {TABLE} d JOIN workflows w ON w.id = "
                f"d.workflow_id WHERE d.{key} IN ({', '.join(f':r{i}' for i in range(len(rowids)))})")
-        rows = self.conn.execute(text(sql), {f"r{i}": r for i, r in enumerate(rowids)}).mappings()
-        return {r["rowid"]: dict(r) for r in rows}
+        names, rows = self._rows(sql, {f"r{i}": r for i, r in enumerate(rowids)})
+        return {r[0]: dict(zip(names, r, strict=True)) for r in rows}
 
     _key = "rowid"
 
@@ -190,10 +219,6 @@ class Index:
 
     def uuid_of(self, value: Any) -> uuid.UUID:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-    def _row(self, r: Any) -> Match:
-        return Match(r.rowid, r.workflow_id, frozenset(r.types.split()), float(r.score), bool(r.public),
-                     int(r.nodes_count), r.trigger or "")
 
 
 def _upsert_values(workflow_id: uuid.UUID, workspace_id: uuid.UUID, doc: Document, meta: dict[str, Any],
@@ -283,7 +308,7 @@ class SQLiteIndex(Index):
         sql = (f"SELECT d.rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, {score} AS score "
                f"{self._from(q)} AND {scope}{self._filter_sql(filters, params)} "
                f"{'ORDER BY ' + order if order else ''} LIMIT :limit")
-        return [self._row(r) for r in self.conn.execute(text(sql), params)]
+        return self._matches(sql, params)
 
     def count(self, workspace_id, groups, optional, *, include_public, filters, cap=None) -> int:
         scope, params = self._scope_sql(workspace_id, include_public)
@@ -291,7 +316,7 @@ class SQLiteIndex(Index):
         params.update(q=q, cap=cap or -1)
         sql = (f"SELECT count(*) FROM (SELECT 1 {self._from(q)} AND {scope}{self._filter_sql(filters, params)} "
                f"LIMIT :cap)")
-        return int(self.conn.execute(text(sql), params).scalar_one())
+        return self._scalar(sql, params)
 
 
 def _any(tokens: list[str], column: str | None) -> str:
@@ -395,7 +420,7 @@ class PostgresIndex(Index):
         sql = (f"SELECT d.workflow_id AS rowid, d.workflow_id, d.types, d.public, d.nodes_count, d.trigger, "
                f"{score} AS score FROM {TABLE} d WHERE {where} AND {scope}{self._filter_sql(filters, params)} "
                f"{'ORDER BY ' + order if order else ''} LIMIT :limit")
-        return [self._row(r) for r in self.conn.execute(text(sql), params)]
+        return self._matches(sql, params)
 
     def count(self, workspace_id, groups, optional, *, include_public, filters, cap=None) -> int:
         scope, params = self._scope_sql(workspace_id, include_public)
@@ -404,7 +429,7 @@ class PostgresIndex(Index):
         where = "d.document @@ to_tsquery('english', :q)" if q is not None else "true"
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} d WHERE {where} AND {scope}"
                f"{self._filter_sql(filters, params)} LIMIT :cap) AS m")
-        return int(self.conn.execute(text(sql), params).scalar_one())
+        return self._scalar(sql, params)
 
 
 def _or(tokens: list[str]) -> str:
