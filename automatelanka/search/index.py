@@ -23,6 +23,7 @@ from sqlalchemy import text as _text
 from sqlalchemy.exc import DBAPIError
 
 from automatelanka.search.document import ALL_TOKEN, Document
+from automatelanka.search.text import words
 
 TABLE = "search_documents"
 FTS = f"{TABLE}_fts"
@@ -174,19 +175,27 @@ class Index:
 
     def prefix_terms(self, workspace_id: uuid.UUID, prefix: str, *, include_public: bool,
                      limit: int) -> list[tuple[str, str]]:
-        """(field, value) pairs of names and integrations starting with ``prefix``."""
-        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        """(field, value) pairs of names and integrations with a word starting with ``prefix``: found
+        through the full-text index (a prefix query on those fields), then checked word by word."""
+        word = "".join(ch for ch in prefix.lower() if ch.isalnum())
+        if not word:
+            return []
         scope, params = self._scope_sql(workspace_id, include_public)
-        params.update(like=like, word=f"% {like}", limit=limit)
+        params.update(q=self._prefix_query(word), limit=limit)
+        _, rows = self._rows(f"SELECT d.integrations, d.title {self._prefix_from()} AND {scope} LIMIT :limit", params)
         out: list[tuple[str, str]] = []
-        for column in ("integrations", "title"):
-            rows = self.conn.execute(
-                text(f"SELECT {column} FROM {TABLE} d WHERE {scope} AND (lower({column}) LIKE lower(:like) "
-                     f"ESCAPE '\\' OR lower({column}) LIKE lower(:word) ESCAPE '\\') LIMIT :limit"),
-                params,
-            )
-            out.extend((column, r[0]) for r in rows)
+        for integrations, title in rows:
+            if integrations and any(w.startswith(word) for w in words(integrations)):
+                out.append(("integrations", integrations))
+            if title and any(w.startswith(word) for w in words(title)):
+                out.append(("title", title))
         return out
+
+    def _prefix_query(self, word: str) -> str:
+        raise NotImplementedError
+
+    def _prefix_from(self) -> str:
+        raise NotImplementedError
 
     # -- helpers
     def _scope_sql(self, workspace_id: uuid.UUID, include_public: bool) -> tuple[str, dict[str, Any]]:
@@ -298,6 +307,12 @@ class SQLiteIndex(Index):
             return f"FROM [{TABLE}] d WHERE 1 = 1"
         return f"FROM [{FTS}] f CROSS JOIN [{TABLE}] d ON d.rowid = f.rowid WHERE [{FTS}] MATCH :q"
 
+    def _prefix_query(self, word: str) -> str:
+        return f'{{name integrations}} : "{word}"*'
+
+    def _prefix_from(self) -> str:
+        return self._from("")
+
     def match(self, workspace_id, groups, optional, *, include_public, filters, limit, ranked=True):
         scope, params = self._scope_sql(workspace_id, include_public)
         q = self._fts_query(groups, filters)
@@ -402,6 +417,12 @@ class PostgresIndex(Index):
                  f"{vector}) ON CONFLICT (workflow_id) DO UPDATE SET {updates}, document = excluded.document"),
             values,
         )
+
+    def _prefix_query(self, word: str) -> str:
+        return f"{word}:*AB"  # weights A (name) and B (integrations, types)
+
+    def _prefix_from(self) -> str:
+        return f"FROM {TABLE} d WHERE d.document @@ to_tsquery('english', :q)"
 
     def _tsquery(self, groups: list[list[str]], filters: Filters) -> str | None:
         parts = [_or(g) for g in groups if g] + [_or(list(g)) for g in filters.types_any if g]

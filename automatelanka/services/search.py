@@ -16,6 +16,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
@@ -496,12 +497,19 @@ def suggestions(conn: Connection, workspace_id: uuid.UUID, prefix: str, *, limit
         out.setdefault(name, "integration")
     for name in sorted(set(names), key=lambda n: (not n.lower().startswith(raw.lower()), len(n), n)):
         out.setdefault(name, "workflow")
-    for name in sorted({vocab.display_name(vocab.family(t)) for t in vocab.nodes() if vocab.family(t) in vocab.nodes()}):
+    for name, name_words in _products():
         if len(out) >= limit * 2:
             break
-        if any(w.startswith(last) for w in words(name)):
+        if any(w.startswith(last) for w in name_words):
             out.setdefault(name, "integration")
     return [{"text": text, "kind": kind} for text, kind in list(out.items())[:limit]]
+
+
+@lru_cache(maxsize=1)
+def _products() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every product n8n knows (display names, sorted), with their words."""
+    names = sorted({vocab.display_name(vocab.family(t)) for t in vocab.nodes() if vocab.family(t) in vocab.nodes()})
+    return tuple((name, tuple(words(name))) for name in names)
 
 
 def recommend(conn: Connection, workspace_id: uuid.UUID, *, limit: int = 10,
