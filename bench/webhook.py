@@ -88,8 +88,8 @@ def run_wrk(url: str, duration: int, connections: int) -> dict[str, float]:
     out = done.stdout
     figures = {
         "requests_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": parse_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99_ms": parse_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "p50_ms": parse_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99_ms": parse_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

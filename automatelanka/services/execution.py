@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine
 
 from automatelanka.services import usage
 from automatelanka.services.events import EventBus, LocalBus
+from automatelanka.store.json_text import JSONText
 from automatelanka.store.repositories import run_exec
 from automatelanka.store.repositories import runs as runs_repo
 from automatelanka.store.repositories import workflows as wf_repo
@@ -201,6 +202,14 @@ def _jsonable(value: Any) -> Any:
         return None
 
 
+def _json_text(value: Any) -> JSONText:
+    """``value`` serialised once for storage (as :func:`_jsonable` would store it)."""
+    try:
+        return JSONText(json.dumps(value, default=_default))
+    except (TypeError, ValueError):
+        return JSONText("null")
+
+
 def _default(obj: Any) -> Any:
     if isinstance(obj, bytes | bytearray):
         import base64
@@ -211,8 +220,10 @@ def _default(obj: Any) -> Any:
     return str(obj)
 
 
-def node_rows(execution: Any) -> list[dict[str, Any]]:
-    """One ``run_node_data`` row per node run, from the engine's runData."""
+def node_rows(execution: Any, *, raw: bool = False) -> list[dict[str, Any]]:
+    """One ``run_node_data`` row per node run, from the engine's runData (``raw``: ``outputs`` and
+    ``error`` as the engine left them, to be serialised by the caller)."""
+    jsonable = (lambda v: v) if raw else _jsonable
     rows = []
     for name, tasks in execution.run_data.items():
         for run_index, task in enumerate(tasks):
@@ -222,8 +233,8 @@ def node_rows(execution: Any) -> list[dict[str, Any]]:
                 "run_index": run_index,
                 "execution_index": int(task.get("executionIndex") or 0),
                 "status": "error" if task.get("error") or task.get("executionStatus") == "error" else "success",
-                "outputs": _jsonable(task.get("data")),
-                "error": _jsonable(task.get("error")),
+                "outputs": jsonable(task.get("data")),
+                "error": jsonable(task.get("error")),
                 "started_at": datetime.fromtimestamp(start_ms / 1000, UTC) if start_ms else None,
                 "duration_ms": task.get("executionTime"),
             })
@@ -232,6 +243,10 @@ def node_rows(execution: Any) -> list[dict[str, Any]]:
 
 def run_output(execution: Any) -> dict[str, Any]:
     """The run summary kept on the run row: the last node and its output items' JSON."""
+    return _jsonable(_summary(execution))
+
+
+def _summary(execution: Any) -> dict[str, Any]:
     outputs = execution.last_node_output()
     summary: dict[str, Any] = {
         "lastNodeExecuted": execution.last_node_executed,
@@ -240,7 +255,7 @@ def run_output(execution: Any) -> dict[str, Any]:
     response = execution.state.cache.get("webhook_response")
     if response is not None:
         summary["webhookResponse"] = response
-    return _jsonable(summary)
+    return summary
 
 
 class _Canceller:
@@ -331,17 +346,20 @@ def _execute_claimed(runtime: Runtime, run: dict[str, Any], definition: Any,
             status = "failed"
             error = {"message": f"The execution timed out after {runtime.timeout_s:g} s",
                      "name": "TimeoutExecutionCancelledError"}
-        rows = node_rows(execution)
-        output = run_output(execution)
+        rows = node_rows(execution, raw=True)
+        output = _summary(execution)
     except Exception as exc:  # an engine bug must still finish the run
         log.exception("run %s crashed the engine", run_id)
         execution, status, rows, output = None, "failed", [], None
         error = {"message": f"internal error while executing: {type(exc).__name__}: {exc}"}
-    # Secrets: no decrypted credential value this run used is stored in its data or error.
-    rows, output, error = creds.scrub(rows), creds.scrub(output), creds.scrub(error)
+    # Serialised once, here. Secrets: no decrypted credential value this run used is stored in its
+    # data or error (scrubbed from the plain JSON values, so also from what ``_default`` stringifies).
+    store_json = _json_text if not creds.secrets else (lambda v: _json_text(creds.scrub(_jsonable(v))))
+    for row in rows:
+        row["outputs"], row["error"] = store_json(row["outputs"]), store_json(row["error"])
+    output, error = store_json(output), store_json(error)
     static_data.save_after(runtime.engine, run, kept, mode)  # before the run shows as finished
     finished_at = utcnow()
-    error = _jsonable(error)
 
     def store(conn: Connection) -> bool:
         """The outcome's one transaction: node data, the run's outcome, the node-execution count."""

@@ -75,13 +75,14 @@ class Writer:
 
     def _write(self, batch: list[tuple[Job, Future[Any]]]) -> None:
         from automatelanka.services.execution import writing
+        from automatelanka.store.repositories.usage import batched
 
         pending = [(job, future) for job, future in batch if future.set_running_or_notify_cancel()]
         if not pending:
             return
         if len(pending) > 1:
             try:
-                with writing(self.engine) as conn:
+                with writing(self.engine) as conn, batched(conn):
                     results = [job(conn) for job, _ in pending]
             except Exception:
                 log.debug("a grouped write failed; writing the %d jobs one by one", len(pending), exc_info=True)
@@ -91,7 +92,7 @@ class Writer:
                 return
         for job, future in pending:
             try:
-                with writing(self.engine) as conn:
+                with writing(self.engine) as conn, batched(conn):
                     result = job(conn)
             except Exception as exc:  # handed to the caller
                 future.set_exception(exc)

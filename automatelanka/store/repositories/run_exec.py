@@ -6,14 +6,16 @@ the lease scan, which is the platform-wide dead-worker check (it returns each ru
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from automatelanka.store.json_text import JSONText, PreJSON
 from automatelanka.store.repositories._common import Page, Row, in_workspace, keyset_page, one
 from automatelanka.store.repositories.runs import SUMMARY_COLUMNS
 from automatelanka.store.schema import RUN_STATUSES, TRIGGER_TYPES, run_node_data, runs
@@ -55,12 +57,15 @@ def list_runs(
 # The statements of the per-run hot path are built once: building and cache-keying a SQLAlchemy
 # statement costs more than executing it on SQLite. Parameters are bound at execution.
 _INSERT_RUN = insert(runs)
-_INSERT_NODE_DATA = insert(run_node_data)
+# JSON columns of the hot statements bind JSONText as is (serialised once, by the caller).
+_INSERT_NODE_DATA = insert(run_node_data).values({
+    c.name: bindparam(c.name, type_=PreJSON() if c.name in ("outputs", "error") else c.type) for c in run_node_data.c})
 _FINISH_RUN = (
     update(runs)
     .where(runs.c.workspace_id == bindparam("w_workspace_id"), runs.c.id == bindparam("w_run_id"),
            runs.c.status == "running")
-    .values(status=bindparam("v_status"), output=bindparam("v_output"), error=bindparam("v_error"),
+    .values(status=bindparam("v_status"), output=bindparam("v_output", type_=PreJSON()),
+            error=bindparam("v_error", type_=PreJSON()),
             node_executions=bindparam("v_node_executions"), finished_at=bindparam("v_finished_at"),
             duration_ms=bindparam("v_duration_ms"))
 )
@@ -165,10 +170,15 @@ def request_cancel(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID)
 
 def record_node_data_many(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID,
                           rows: list[dict[str, Any]]) -> None:
-    """Insert all node executions of a run in one statement (the caller owns the run)."""
+    """Insert all node executions of a run in one statement (the caller owns the run).
+
+    ``outputs`` and ``error`` may be :class:`~automatelanka.store.json_text.JSONText` (bound as is)."""
     if not rows:
         return
     now = utcnow()
+    if conn.dialect.name == "sqlite":
+        _node_data_sqlite(conn, workspace_id, run_id, rows, now)
+        return
     values = [{
         "id": new_id(), "workspace_id": workspace_id, "run_id": run_id, "run_index": 0, "execution_index": 0,
         "status": "success", "outputs": None, "error": None, "started_at": None, "duration_ms": None,
@@ -176,15 +186,73 @@ def record_node_data_many(conn: Connection, workspace_id: uuid.UUID, run_id: uui
     conn.execute(_INSERT_NODE_DATA, values)
 
 
+_SQLITE_NODE_DATA = (
+    "INSERT INTO run_node_data (id, workspace_id, run_id, node_name, run_index, execution_index, status, "
+    "outputs, error, started_at, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+_SQLITE_FINISH_RUN = (
+    "UPDATE runs SET status = ?, output = ?, error = ?, node_executions = ?, finished_at = ?, duration_ms = ? "
+    "WHERE runs.workspace_id = ? AND runs.id = ? AND runs.status = 'running'"
+)
+_SQLITE_DROP_LEASE = "DELETE FROM run_leases WHERE run_leases.workspace_id = ? AND run_leases.run_id = ?"
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """A timestamp as SQLAlchemy stores ``UTCDateTime`` on SQLite (naive UTC, microseconds)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}")
+
+
+def _sqlite_json(value: Any) -> str:
+    return str(value) if isinstance(value, JSONText) else json.dumps(value)
+
+
+def _node_data_sqlite(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, rows: list[dict[str, Any]],
+                      now: datetime) -> None:
+    """The node-data insert on SQLite through the driver's ``executemany``, in ``conn``'s
+    transaction: the values stored exactly as the column types store them, without SQLAlchemy's
+    per-parameter processing (the hottest statement of a run)."""
+    workspace, run, created = workspace_id.hex, run_id.hex, _sqlite_time(now)
+    values = [(
+        uuid.uuid4().hex, workspace, run, row["node_name"], row.get("run_index", 0), row.get("execution_index", 0),
+        row.get("status", "success"), _sqlite_json(row.get("outputs")), _sqlite_json(row.get("error")),
+        _sqlite_time(row.get("started_at")), row.get("duration_ms"), created,
+    ) for row in rows]
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(_SQLITE_NODE_DATA, values)
+    finally:
+        cursor.close()
+
+
 def finish_running(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, status: str,
                    started_at: datetime, output: Any = None, error: Any = None, node_executions: int = 0,
                    at: datetime | None = None) -> bool:
-    """Store the outcome of a running run and drop its lease; False if it was no longer running."""
+    """Store the outcome of a running run and drop its lease; False if it was no longer running.
+
+    ``output`` and ``error`` may be :class:`~automatelanka.store.json_text.JSONText` (bound as is)."""
     at = at or utcnow()
+    duration_ms = max(0, int((at - started_at).total_seconds() * 1000))
+    if conn.dialect.name == "sqlite":  # through the driver, in conn's transaction (see _node_data_sqlite)
+        workspace, run = workspace_id.hex, run_id.hex
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            done = cursor.execute(_SQLITE_FINISH_RUN, (status, _sqlite_json(output), _sqlite_json(error),
+                                                       node_executions, _sqlite_time(at), duration_ms, workspace,
+                                                       run)).rowcount
+            cursor.execute(_SQLITE_DROP_LEASE, (workspace, run))
+        finally:
+            cursor.close()
+        return done > 0
     where = {"w_workspace_id": workspace_id, "w_run_id": run_id}
     done = conn.execute(_FINISH_RUN, {
         **where, "v_status": status, "v_output": output, "v_error": error, "v_node_executions": node_executions,
-        "v_finished_at": at, "v_duration_ms": max(0, int((at - started_at).total_seconds() * 1000)),
+        "v_finished_at": at, "v_duration_ms": duration_ms,
     }).rowcount
     conn.execute(_DROP_LEASE, where)
     return done > 0
