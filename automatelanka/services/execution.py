@@ -338,6 +338,7 @@ def _execute_claimed(runtime: Runtime, run: dict[str, Any], definition: Any,
                             services=services_for(runtime, workspace_id, creds),
                             timezone=getattr(runtime.settings, "timezone", "UTC"),
                             start_node=spec.get("start_node"), execution_id=str(run_id),
+                            trigger_context=spec.get("trigger_context"),
                             on_event=on_event, should_cancel=canceller,
                             static_data=kept.data if kept is not None else None)
         status = STATUS.get(execution.status, "failed")

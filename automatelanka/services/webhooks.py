@@ -8,6 +8,7 @@ node's data) or ``responseNode`` (what a Respond to Webhook node recorded).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -26,6 +27,10 @@ from automatelanka.store.schema import webhooks, workflows
 from automatelanka.store.schema_runtime import webhook_secrets
 
 WEBHOOK_TYPES = frozenset({"n8n-nodes-base.webhook"})
+FORM_TYPE = "n8n-nodes-base.formTrigger"
+#: ``*Trigger`` types that are not webhook-based service triggers.
+NOT_SERVICE_TRIGGERS = frozenset(f"n8n-nodes-base.{name}" for name in (
+    "formTrigger", "executeWorkflowTrigger", "errorTrigger", "manualTrigger", "scheduleTrigger"))
 SIGNATURE_HEADER = "x-al-signature"
 METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS")
 STARTED = {"message": "Workflow was started"}
@@ -48,6 +53,30 @@ class Hook:
     response_data: str = "firstEntryJson"
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     webhook_id: str | None = None
+    #: ``webhook`` (Webhook node), ``service`` (a service's trigger) or ``form`` (n8n Form Trigger).
+    kind: str = "webhook"
+
+
+@functools.cache
+def is_service_trigger(node_type: str) -> bool:
+    """A webhook-based service trigger (Telegram, GitHub, Stripe...): a registered ``*Trigger`` type
+    the engine does not run itself (no trigger/poll method, ``trigger=False``)."""
+    if not node_type.endswith("Trigger") or node_type in NOT_SERVICE_TRIGGERS:
+        return False
+    from automatelanka.engine.nodes import base
+
+    base._ensure_registered(node_type)  # imports only the modules implementing the type
+    specs = base._REGISTRY.get(node_type) or {}
+    return bool(specs) and not any(spec.trigger for spec in specs.values())
+
+
+def _trigger_hook(node: dict[str, Any]) -> Hook | None:
+    """n8n serves a service or form trigger at ``/webhook/<webhookId>/webhook`` (POST)."""
+    webhook_id = str(node.get("webhookId") or "").strip().strip("/")
+    if not webhook_id:
+        return None
+    return Hook(node_name=node["name"], methods=("POST",), path=f"{webhook_id}/webhook",
+                webhook_id=node.get("webhookId"), kind="form" if node.get("type") == FORM_TYPE else "service")
 
 
 @dataclass
@@ -85,10 +114,17 @@ def _response_code(params: dict[str, Any]) -> int:
 
 
 def hooks_of(definition: dict[str, Any]) -> list[Hook]:
-    """The enabled Webhook nodes of a workflow."""
+    """The enabled Webhook nodes, service triggers and form triggers of a workflow."""
     out = []
     for node in definition.get("nodes") or []:
-        if not isinstance(node, dict) or node.get("type") not in WEBHOOK_TYPES or node.get("disabled"):
+        if not isinstance(node, dict) or node.get("disabled") or not isinstance(node.get("type"), str):
+            continue
+        if node["type"] == FORM_TYPE or is_service_trigger(node["type"]):
+            trigger = _trigger_hook(node)
+            if trigger is not None:
+                out.append(trigger)
+            continue
+        if node["type"] not in WEBHOOK_TYPES:
             continue
         params = _params(node)
         raw_method = params.get("httpMethod") or "GET"

@@ -177,3 +177,86 @@ def test_burst_every_acknowledged_request_has_its_run(live) -> None:
         assert len(runs) == acknowledged
         failed = [r for r in runs if r["status"] != "success"]
         assert not failed, (len(failed), failed[0]["status"], failed[0]["error"])
+
+
+def _set_node(name: str, field: str, value: str) -> dict:
+    return {"id": name, "name": name, "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [200, 0],
+            "parameters": {"assignments": {"assignments": [
+                {"id": "a", "name": field, "value": value, "type": "string"}]}, "options": {}}}
+
+
+def _node_output(run: dict, name: str) -> list:
+    [node] = [n for n in run["nodes"] if n["node_name"] == name]
+    return [item["json"] for item in node["outputs"]["main"][0]]
+
+
+def test_service_trigger_is_served_at_its_webhook_id_url(wclient, ann) -> None:
+    h = ann.headers
+    definition = {
+        "name": "telegram", "settings": {"executionOrder": "v1"},
+        "nodes": [{"id": "t", "name": "Telegram Trigger", "type": "n8n-nodes-base.telegramTrigger",
+                   "typeVersion": 1.2, "position": [0, 0], "webhookId": "tg-hook-1",
+                   "parameters": {"updates": ["message"], "additionalFields": {}}},
+                  _set_node("Text", "text", "={{ $json.body.message.text }}")],
+        "connections": {"Telegram Trigger": {"main": [[{"node": "Text", "type": "main", "index": 0}]]}},
+    }
+    assert wclient.post("/webhook/tg-hook-1/webhook", json={}).status_code == 404  # not active yet
+    wf_id = create_active(wclient, h, definition)
+    listed = wclient.get(f"/api/workflows/{wf_id}/webhooks", headers=h).json()["items"]
+    assert [(i["node"], i["methods"], i["path"]) for i in listed] == [
+        ("Telegram Trigger", ["POST"], "tg-hook-1/webhook")]
+    update = {"update_id": 7, "message": {"message_id": 1, "text": "hi bot", "chat": {"id": 42}}}
+    r = wclient.post("/webhook/tg-hook-1/webhook", json=update)
+    assert r.status_code == 200 and r.json() == {"message": "Workflow was started"}
+    assert wclient.get("/webhook/tg-hook-1/webhook").status_code == 404  # POST only
+    [listed_run] = _runs(wclient, h, workflow_id=wf_id)
+    run = wait_run(wclient, h, listed_run["id"])
+    assert run["status"] == "success" and run["trigger_type"] == "webhook"
+    [item] = _node_output(run, "Telegram Trigger")
+    assert item["body"] == update and item["headers"]["content-type"] == "application/json"
+    assert item["webhookUrl"].endswith("/webhook/tg-hook-1/webhook") and item["executionMode"] == "production"
+    assert run["output"]["data"] == [[{"text": "hi bot"}]]
+
+
+def test_service_trigger_without_webhook_id_is_not_registered(wclient, ann) -> None:
+    definition = {"name": "stripe", "nodes": [
+        {"id": "s", "name": "Stripe Trigger", "type": "n8n-nodes-base.stripeTrigger", "typeVersion": 1,
+         "position": [0, 0], "parameters": {"events": ["*"]}}], "connections": {}}
+    wf_id = create(wclient, ann.headers, definition)
+    wclient.post(f"/api/workflows/{wf_id}/activate", headers=ann.headers)
+    assert wclient.get(f"/api/workflows/{wf_id}/webhooks", headers=ann.headers).json()["items"] == []
+
+
+def test_form_trigger_submission_runs_with_the_fields_as_the_item(wclient, ann) -> None:
+    h = ann.headers
+    definition = {"name": "form", "nodes": [
+        {"id": "f", "name": "On form submission", "type": "n8n-nodes-base.formTrigger", "typeVersion": 2.2,
+         "position": [0, 0], "webhookId": "form-hook-1",
+         "parameters": {"formTitle": "Contact", "formFields": {"values": [{"fieldLabel": "Name"}]}}}],
+        "connections": {}}
+    wf_id = create_active(wclient, h, definition)
+    r = wclient.post("/webhook/form-hook-1/webhook", data={"Name": "Ada"})
+    assert r.status_code == 200, r.text
+    [listed_run] = _runs(wclient, h, workflow_id=wf_id)
+    run = wait_run(wclient, h, listed_run["id"])
+    assert run["status"] == "success" and _node_output(run, "On form submission") == [{"Name": "Ada"}]
+
+
+def test_multiple_methods_route_each_request_to_its_method_output(wclient, ann) -> None:
+    h = ann.headers
+    definition = {
+        "name": "multi", "settings": {"executionOrder": "v1"},
+        "nodes": [{"id": "w", "name": "Webhook", "type": "n8n-nodes-base.webhook", "typeVersion": 2,
+                   "position": [0, 0], "webhookId": "multi-1",
+                   "parameters": {"multipleMethods": True, "httpMethod": ["GET", "POST"], "path": "multi",
+                                  "responseMode": "lastNode", "options": {}}},
+                  _set_node("Got", "via", "get"), _set_node("Posted", "via", "post")],
+        "connections": {"Webhook": {"main": [[{"node": "Got", "type": "main", "index": 0}],
+                                             [{"node": "Posted", "type": "main", "index": 0}]]}},
+    }
+    wf_id = create_active(wclient, h, definition)
+    assert wclient.get("/webhook/multi").json() == {"via": "get"}
+    assert wclient.post("/webhook/multi", json={}).json() == {"via": "post"}
+    runs = [wait_run(wclient, h, r["id"]) for r in _runs(wclient, h, workflow_id=wf_id)]
+    executed = sorted(tuple(sorted(n["node_name"] for n in run["nodes"])) for run in runs)
+    assert executed == [("Got", "Webhook"), ("Posted", "Webhook")]

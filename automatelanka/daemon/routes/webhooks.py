@@ -146,9 +146,15 @@ def _prepare(req: Incoming, target: dict[str, Any] | None) -> tuple[service.Hook
         parsed = service.parse_body(req.body, req.headers.get("content-type", ""))
     except ValueError as exc:
         raise ApiError(400, "bad_request", str(exc)) from None
-    item = service.request_item(headers=req.headers, query=req.query, body=parsed, test=req.test,
-                                webhook_url=f"{req.base_url}/{'webhook-test' if req.test else 'webhook'}/{hook.path}")
-    return hook, execution.run_input([item], mode="manual" if req.test else "webhook", start_node=hook.node_name)
+    if hook.kind == "form":  # a form submission: its fields are the item
+        item = {"json": parsed if isinstance(parsed, dict) else {"data": parsed}}
+    else:
+        url = f"{req.base_url}/{'webhook-test' if req.test else 'webhook'}/{hook.path}"
+        item = service.request_item(headers=req.headers, query=req.query, body=parsed, test=req.test,
+                                    webhook_url=url)
+    spec = execution.run_input([item], mode="manual" if req.test else "webhook", start_node=hook.node_name)
+    spec["trigger_context"] = {"method": req.method}  # a multipleMethods Webhook node routes by it
+    return hook, spec
 
 
 def _create_running(rt: execution.Runtime, target: dict[str, Any], spec: dict[str, Any], conn: Any) -> dict[str, Any]:
