@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from gdb_harness import creds, error_of, flow, output, run
+from real_db import MYSQL, mysql_table
 
 from automatelanka.engine.state import Services
 
-pymysql = pytest.importorskip("pymysql")
-FIELDS = {"host": "127.0.0.1", "port": 3306, "database": "test", "user": "root", "password": ""}
+FIELDS = dict(MYSQL)
 CRED = {"mySql": {"id": "1", "name": "My"}}
 
 
 @pytest.fixture
 def table():
-    try:
-        conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", database="test",
-                               autocommit=True, connect_timeout=3)
-    except pymysql.MySQLError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no MySQL server on 127.0.0.1:3306")
-    name = f"al_v1_{uuid.uuid4().hex[:8]}"
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE TABLE {name} (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) UNIQUE, age INT, "
-                    "score DECIMAL(5,2), born DATETIME)")
-        cur.execute(f"INSERT INTO {name} (name, age, score, born) VALUES "
-                    "('Ann', 31, 1.50, '2024-03-05 10:00:00'), ('Bob', 40, 2.25, NULL)")
-    yield conn, name
-    with conn.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {name}")
-    conn.close()
+    with mysql_table("al_v1",
+                     "id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) UNIQUE, age INT, score DECIMAL(5,2), "
+                     "born DATETIME",
+                     "INSERT INTO {table} (name, age, score, born) VALUES "
+                     "('Ann', 31, 1.50, '2024-03-05 10:00:00'), ('Bob', 40, 2.25, NULL)") as found:
+        yield found
 
 
 def go(params, items=None, **kw):

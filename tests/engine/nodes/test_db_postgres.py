@@ -2,43 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from gdb_harness import creds, error_of, flow, output, run
+from real_db import PG_HOST, PG_PORT, PG_USER, pg_connect, pg_database
 
 from automatelanka.engine.state import Services
 
-psycopg = pytest.importorskip("psycopg")
-HOST, PORT = "127.0.0.1", 5432
-USER = os.environ.get("AL_TEST_PG_USER", "postgres")
-
-
-def _admin():
-    try:
-        return psycopg.connect(host=HOST, port=PORT, user=USER, dbname="postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no PostgreSQL server on 127.0.0.1")
+HOST, PORT, USER = PG_HOST, PG_PORT, PG_USER
 
 
 @pytest.fixture(scope="module")
 def database():
-    name = f"al_test_pgnode_{uuid.uuid4().hex[:8]}"
-    admin = _admin()
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with pg_database("al_test_pgnode") as name:
         yield name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.fixture
 def db(database):
-    conn = psycopg.connect(host=HOST, port=PORT, user=USER, dbname=database, autocommit=True)
+    conn = pg_connect(database)
     conn.execute("DROP TABLE IF EXISTS people")
     conn.execute("CREATE TABLE people (id serial PRIMARY KEY, name text UNIQUE, age int, big bigint, "
                  "score numeric(5,2), born timestamptz, tags jsonb)")

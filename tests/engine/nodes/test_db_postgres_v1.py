@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from gdb_harness import creds, error_of, flow, output, run
+from real_db import PG_HOST, PG_PORT, PG_USER, pg_connect, pg_database
 
 from automatelanka.engine.state import Services
 
-psycopg = pytest.importorskip("psycopg")
-HOST, PORT = "127.0.0.1", 5432
-USER = os.environ.get("AL_TEST_PG_USER", "postgres")
+HOST, PORT, USER = PG_HOST, PG_PORT, PG_USER
 CRED = {"postgres": {"id": "1", "name": "PG"}}
 
 
 @pytest.fixture(scope="module")
 def database():
-    try:
-        admin = psycopg.connect(host=HOST, port=PORT, user=USER, dbname="postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no PostgreSQL server on 127.0.0.1")
-    name = f"al_test_pgv1_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with pg_database("al_test_pgv1") as name:
         yield name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.fixture
 def db(database):
-    conn = psycopg.connect(host=HOST, port=PORT, user=USER, dbname=database, autocommit=True)
+    conn = pg_connect(database)
     conn.execute("DROP TABLE IF EXISTS people")
     conn.execute("CREATE TABLE people (id serial PRIMARY KEY, name text UNIQUE, age int, big bigint, born timestamptz)")
     conn.execute("INSERT INTO people (name, age, big, born) VALUES ('Ann', 31, 9007199254740993, "
