@@ -71,11 +71,16 @@ def is_service_trigger(node_type: str) -> bool:
 
 
 def _trigger_hook(node: dict[str, Any]) -> Hook | None:
-    """n8n serves a service or form trigger at ``/webhook/<webhookId>/webhook`` (POST)."""
+    """n8n serves a service or form trigger at ``/webhook/<webhookId>/<path>`` (``webhook``, POST,
+    unless the type's webhook method declares other methods or another path)."""
+    from automatelanka.engine.nodes._webhook import webhook_spec
+
     webhook_id = str(node.get("webhookId") or "").strip().strip("/")
     if not webhook_id:
         return None
-    return Hook(node_name=node["name"], methods=("POST",), path=f"{webhook_id}/webhook",
+    spec = webhook_spec(node["type"])
+    methods, path = (spec.http_methods, spec.path) if spec is not None else (("POST",), "webhook")
+    return Hook(node_name=node["name"], methods=methods, path=f"{webhook_id}/{path}",
                 webhook_id=node.get("webhookId"), kind="form" if node.get("type") == FORM_TYPE else "service")
 
 
@@ -242,7 +247,7 @@ def resolve_test(conn: Connection, method: str, path: str) -> dict[str, Any] | N
     if found is not None:
         return found
     path = path.strip("/")
-    needle = json.dumps(path)[1:-1]
+    needle = json.dumps(path.split("/")[0])[1:-1]  # a trigger's path is "<webhookId>/webhook"
     stmt = select(workflows.c.id, workflows.c.workspace_id, workflows.c.definition, workflows.c.content_hash).where(
         cast(workflows.c.definition, String).like(f"%{needle}%"))
     matches = []
@@ -362,3 +367,70 @@ def finished_response(hook: Hook, status: str, output: dict[str, Any] | None,
     if hook.response_data == "allEntries":
         return Response(hook.response_code, list(first_output), headers)
     return Response(hook.response_code, first_output[0], headers)
+
+
+# --- trigger webhook methods (n8n's webhook() of service and form triggers) ------------------------
+
+#: n8n's answer when a trigger's webhook() throws (``_privateGetWebhookErrorMessage``).
+TRIGGER_ERROR = "Workflow {kind} Error: Workflow could not be started!"
+RECEIVED = {"message": "Webhook call received"}
+
+
+def call_trigger(runtime: Any, target: dict[str, Any], hook: Hook, request: Any) -> Any:
+    """Run the trigger node's declared webhook method on ``request`` (an engine ``WebhookRequest``):
+    its ``WebhookResult``, or None when the type declares none. Reads the workflow's static data
+    (``getWorkflowStaticData``) and saves what the method changed, outside test mode."""
+    import logging
+
+    from automatelanka.engine.nodes._webhook import HttpResponse, WebhookResult, webhook_spec
+    from automatelanka.engine.nodes.base import NodeContext
+    from automatelanka.engine.params import node_parameters
+    from automatelanka.engine.state import ExecutionState
+    from automatelanka.engine.workflow import Workflow
+    from automatelanka.services import static_data
+    from automatelanka.services.execution import services_for, writing
+    from automatelanka.store.repositories import static_data as static_repo
+
+    definition = target.get("definition") or {}
+    node = next((n for n in definition.get("nodes") or [] if isinstance(n, dict) and n.get("name") == hook.node_name),
+                None)
+    spec = webhook_spec(node["type"]) if node is not None else None
+    if spec is None:
+        return None
+    workspace_id, workflow_id = target["workspace_id"], target["workflow_id"]
+    with runtime.engine.connect() as conn:
+        stored = static_repo.get_static_data(conn, workspace_id, workflow_id)
+    loaded = static_data.Loaded.of(stored if stored is not None else definition.get("staticData"))
+    workflow = Workflow({**definition, "id": str(workflow_id), "staticData": loaded.data})
+    engine_node = workflow.nodes[hook.node_name]
+    state = ExecutionState(workflow=workflow, mode="manual" if request.mode == "manual" else "webhook",
+                           timezone=workflow.timezone or getattr(runtime.settings, "timezone", "UTC") or "UTC",
+                           services=services_for(runtime, workspace_id), static_data=loaded.data)
+    ctx = NodeContext(state, engine_node, dict(node_parameters(engine_node)), [[]], [], 0, [None])
+    request.webhook_name = spec.name_for(request.method)
+    try:
+        result = spec.method(ctx, request)
+    except Exception as exc:  # n8n answers 500 and starts nothing we could run
+        logging.getLogger("automatelanka.webhooks").warning(
+            "workflow %s: webhook method of node %r failed: %s", workflow_id, hook.node_name, exc)
+        message = TRIGGER_ERROR.format(kind="Form" if hook.kind == "form" else "Webhook")
+        return WebhookResult(response=HttpResponse(500, {"code": 0, "message": message}))
+    if request.mode != "manual" and loaded.changes():
+        with writing(runtime.engine) as conn:
+            static_data.save(conn, workspace_id, workflow_id, loaded)
+    return result
+
+
+def trigger_answer(result: Any) -> Response | None:
+    """What to answer at once for a webhook method's result (None: answer as the hook says)."""
+    from automatelanka.engine.nodes._webhook import UNSET
+
+    if result.response is not None:
+        answer = result.response
+        return Response(answer.status, answer.body, dict(answer.headers))
+    if result.webhook_response is not UNSET:  # Express sends a string as text/html
+        body = result.webhook_response
+        return Response(200, body, {"content-type": "text/html; charset=utf-8"} if isinstance(body, str) else {})
+    if result.items is None:
+        return Response(200, dict(RECEIVED))
+    return None

@@ -131,8 +131,18 @@ def _not_registered(req: Incoming) -> ApiError:
     return ApiError(404, "not_found", f'The requested webhook "{req.method} {req.url_path}" is not registered.')
 
 
-def _prepare(req: Incoming, target: dict[str, Any] | None) -> tuple[service.Hook, dict[str, Any]]:
-    """Check the request against its registration: its Hook and the run's input (else ApiError)."""
+@dataclass
+class Prepared:
+    """A checked request: its Hook, the run's input (None: no run) and an answer to send at once
+    (None: answer as the hook's response mode says)."""
+
+    hook: service.Hook
+    spec: dict[str, Any] | None
+    answer: service.Response | None = None
+
+
+def _checked(req: Incoming, target: dict[str, Any] | None) -> tuple[service.Hook, Any]:
+    """Check the request against its registration: its Hook and parsed body (else ApiError)."""
     if target is None:
         raise _not_registered(req)
     try:
@@ -145,16 +155,52 @@ def _prepare(req: Incoming, target: dict[str, Any] | None) -> tuple[service.Hook
     try:
         parsed = service.parse_body(req.body, req.headers.get("content-type", ""))
     except ValueError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from None
-    if hook.kind == "form":  # a form submission: its fields are the item
+        if hook.kind != "form":  # a form's webhook method reads its multipart body itself
+            raise ApiError(400, "bad_request", str(exc)) from None
+        parsed = {}
+    return hook, parsed
+
+
+def _run_spec(req: Incoming, hook: service.Hook, items: list[dict[str, Any]]) -> dict[str, Any]:
+    spec = execution.run_input(items, mode="manual" if req.test else "webhook", start_node=hook.node_name)
+    spec["trigger_context"] = {"method": req.method}  # a multipleMethods Webhook node routes by it
+    return spec
+
+
+def _prepare(req: Incoming, target: dict[str, Any] | None) -> Prepared:
+    """A Webhook node's request: the run's input is n8n's request item."""
+    hook, parsed = _checked(req, target)
+    if hook.kind == "form":  # a form submission without a webhook method: its fields are the item
         item = {"json": parsed if isinstance(parsed, dict) else {"data": parsed}}
     else:
         url = f"{req.base_url}/{'webhook-test' if req.test else 'webhook'}/{hook.path}"
         item = service.request_item(headers=req.headers, query=req.query, body=parsed, test=req.test,
                                     webhook_url=url)
-    spec = execution.run_input([item], mode="manual" if req.test else "webhook", start_node=hook.node_name)
-    spec["trigger_context"] = {"method": req.method}  # a multipleMethods Webhook node routes by it
-    return hook, spec
+    return Prepared(hook, _run_spec(req, hook, [item]))
+
+
+def _is_trigger(target: dict[str, Any] | None) -> bool:
+    """Whether the registration is a service or form trigger's (not a Webhook node's)."""
+    hook = service.hook_for(target, target["node_name"]) if target is not None else None
+    return hook is not None and hook.kind != "webhook"
+
+
+def _prepare_trigger(app: Any, req: Incoming, target: dict[str, Any] | None) -> Prepared:
+    """A service or form trigger's request through its type's webhook method (n8n's webhook()):
+    the items it returns start the run; "no run" answers what it says (in a worker thread: the
+    method may read credentials and static data)."""
+    from automatelanka.engine.nodes._webhook import WebhookRequest
+
+    hook, parsed = _checked(req, target)
+    assert target is not None
+    request = WebhookRequest(method=req.method, headers={k.lower(): v for k, v in req.headers.items()},
+                             query=req.query, body=parsed, raw_body=req.body,
+                             mode="manual" if req.test else "webhook")
+    result = service.call_trigger(app.state.runtime, target, hook, request)
+    if result is None:
+        return _prepare(req, target)
+    answer = service.trigger_answer(result)
+    return Prepared(hook, None if result.items is None else _run_spec(req, hook, result.items), answer)
 
 
 def _create_running(rt: execution.Runtime, target: dict[str, Any], spec: dict[str, Any], conn: Any) -> dict[str, Any]:
@@ -171,6 +217,11 @@ async def _inline(app: Any, req: Incoming, target: dict[str, Any], hook: service
                   spec: dict[str, Any]) -> service.Response:
     """Persist the run, execute it in this process, store its outcome: the webhook's answer."""
     rt, writer = app.state.runtime, app.state.webhook_writer
+    if loop_safe(target):  # quick: executed here, written once with its outcome (when no limit applies)
+        run = execution.unsaved_run(rt, target["workspace_id"], target["workflow_id"], trigger_type="webhook",
+                                    input=spec)
+        if run is not None:
+            return await _on_loop(app, req, target, hook, run, execution.execute_unsaved_deferred)
     try:
         run = await asyncio.wrap_future(writer.submit(partial(_create_running, rt, target, spec)))
     except limits.PlanLimitExceeded as exc:  # answered 429 (plan_limit) and kept as a failed run
@@ -180,18 +231,35 @@ async def _inline(app: Any, req: Incoming, target: dict[str, Any], hook: service
     except IntegrityError:  # the workflow was deleted since its registration was cached
         webhook_cache.for_engine(app.state.db).forget()
         raise _not_registered(req) from None
-    workflow = target.get("workflow") or target["definition"]
     if loop_safe(target):
-        began = time.thread_time()
-        done, stored = execution.execute_claimed_deferred(rt, run, workflow, writer.submit)
-        if time.thread_time() - began > LOOP_BUDGET_S:
-            strikes = target["loop_strikes"] = target.get("loop_strikes", 0) + 1
-            if strikes >= LOOP_STRIKES:
-                target["loop_safe"] = False
-    else:
-        done, stored = await anyio.to_thread.run_sync(execution.execute_claimed_deferred, rt, run, workflow,
-                                                      writer.submit)
+        return await _on_loop(app, req, target, hook, run, execution.execute_claimed_deferred)
+    workflow = target.get("workflow") or target["definition"]
+    done, stored = await anyio.to_thread.run_sync(execution.execute_claimed_deferred, rt, run, workflow,
+                                                  writer.submit)
     await asyncio.wrap_future(stored)
+    return _answer(hook, done)
+
+
+async def _on_loop(app: Any, req: Incoming, target: dict[str, Any], hook: service.Hook, run: dict[str, Any],
+                   execute: Callable[..., Any]) -> service.Response:
+    """Execute ``run`` on the event loop (a :func:`loop_safe` workflow), wait for its write, answer."""
+    began = time.thread_time()
+    done, stored = execute(app.state.runtime, run, target.get("workflow") or target["definition"],
+                           app.state.webhook_writer.submit)
+    if time.thread_time() - began > LOOP_BUDGET_S:
+        strikes = target["loop_strikes"] = target.get("loop_strikes", 0) + 1
+        if strikes >= LOOP_STRIKES:
+            target["loop_safe"] = False
+    try:
+        await asyncio.wrap_future(stored)
+    except IntegrityError:  # the workflow was deleted since its registration was cached
+        webhook_cache.for_engine(app.state.db).forget()
+        raise _not_registered(req) from None
+    return _answer(hook, done)
+
+
+def _answer(hook: service.Hook, done: Any) -> service.Response:
+    """The webhook's answer from a finished Execution (None: the engine crashed)."""
     if done is None:
         return service.finished_response(hook, "failed", None, None)
     status = execution.STATUS.get(done.status, "failed")
@@ -207,9 +275,15 @@ async def serve(app: Any, req: Incoming, find: Callable[[str], dict[str, Any] | 
     target = cached(req.method) if cached is not None else webhook_cache.MISSING
     if target is webhook_cache.MISSING:
         target = await anyio.to_thread.run_sync(find, req.method)
-    hook, spec = _prepare(req, target)
+    if _is_trigger(target):
+        prepared = await anyio.to_thread.run_sync(_prepare_trigger, app, req, target)
+    else:
+        prepared = _prepare(req, target)
+    hook, spec = prepared.hook, prepared.spec
     assert target is not None
-    if hook.response_mode != "onReceived" and app.state.run_worker:
+    if spec is None:  # the trigger's webhook method started nothing
+        return _to_response(prepared.answer or service.received_response(hook))
+    if hook.response_mode != "onReceived" and app.state.run_worker and prepared.answer is None:
         return _to_response(await _inline(app, req, target, hook, spec))
 
     def enqueue() -> dict[str, Any]:
@@ -229,6 +303,8 @@ async def serve(app: Any, req: Incoming, find: Callable[[str], dict[str, Any] | 
         return run
 
     pending = await anyio.to_thread.run_sync(enqueue)
+    if prepared.answer is not None:  # a webhook method's own answer (webhookResponse, noWebhookResponse)
+        return _to_response(prepared.answer)
     if hook.response_mode == "onReceived":
         return _to_response(service.received_response(hook))
     done = await wait_finished(app, pending["workspace_id"], pending["id"], WAIT_S)

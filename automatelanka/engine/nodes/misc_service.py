@@ -11,6 +11,15 @@ from automatelanka.engine.binary import assert_binary, binary_bytes, prepare_bin
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
 from automatelanka.engine.nodes._svc import per_item
+from automatelanka.engine.nodes._webhook import (
+    WebhookRequest,
+    WebhookResult,
+    hmac_hex,
+    json_array,
+    node_static,
+    unauthorized,
+    webhook_method,
+)
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.nodes.files import confined_path
 
@@ -101,3 +110,54 @@ def _pass_through(ctx: NodeContext) -> NodeOutput:
 register("n8n-nodes-base.githubTrigger", versions=(1,), inputs=0, display_name="Github Trigger")(_pass_through)
 register("n8n-nodes-base.typeformTrigger", versions=(1, 1.1), inputs=0, display_name="Typeform Trigger")(
     _pass_through)
+
+
+@webhook_method("n8n-nodes-base.githubTrigger")
+def github_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
+    """GithubTrigger.webhook(): the X-Hub-Signature-256 check with the ``webhookSecret`` stored when
+    the hook was created (none stored: 401, as n8n), the ping answered "OK" without a run, else
+    ``{body, headers, query}``."""
+    import hmac
+
+    secret = node_static(ctx).get("webhookSecret")
+    signature = req.header("x-hub-signature-256") or ""
+    if not secret or not signature.startswith("sha256=") or not req.raw_body or not hmac.compare_digest(
+            hmac_hex("sha256", str(secret), req.raw_body), signature[7:]):
+        return unauthorized()
+    body = req.body if isinstance(req.body, dict) else {}
+    if body.get("hook_id", _ABSENT) is not _ABSENT and body.get("action", _ABSENT) is _ABSENT:
+        return WebhookResult(webhook_response="OK")
+    return WebhookResult(json_array([{"body": req.body, "headers": dict(req.headers), "query": req.query}]))
+
+
+_ABSENT = object()
+
+
+@webhook_method("n8n-nodes-base.typeformTrigger")
+def typeform_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
+    """TypeformTrigger.webhook(): answers keyed by question title (``simplifyAnswers``), only the
+    answers (``onlyAnswers``; v1.1 keys the raw answers by field id), else the whole body."""
+    body = copy.deepcopy(req.body) if isinstance(req.body, dict) else {}
+    form = body.get("form_response")
+    if not isinstance(form, dict) or form.get("definition") is None or form.get("answers") is None:
+        raise NodeError("Expected definition/answers data is missing!")
+    answers = form["answers"]
+    only_answers = ctx.param("onlyAnswers", 0, True)
+    if ctx.param("simplifyAnswers", 0, True):
+        titles = {f.get("id"): str(f.get("title")).replace("{{", "[").replace("}}", "]")
+                  for f in form["definition"].get("fields") or []}
+        converted: dict[str, Any] = {}
+        for answer in answers:
+            value = answer.get(answer.get("type"))
+            if isinstance(value, dict):
+                value = next((value[k] for k in ("label", "labels") if k in value), value)
+            title = titles.get((answer.get("field") or {}).get("id"))
+            converted["undefined" if title is None else title] = value
+        if only_answers:
+            return WebhookResult(json_array([converted]))
+        form["answers"] = converted
+    if only_answers:
+        if ctx.node.type_version >= 1.1:
+            return WebhookResult(json_array([{(a.get("field") or {}).get("id"): a for a in answers}]))
+        return WebhookResult(json_array([answers]))
+    return WebhookResult(json_array([body]))

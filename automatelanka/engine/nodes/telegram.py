@@ -24,6 +24,7 @@ from automatelanka.engine.nodes._svc import (
     per_item,
     unsupported,
 )
+from automatelanka.engine.nodes._webhook import WebhookRequest, WebhookResult, json_array, webhook_method
 from automatelanka.engine.nodes.base import NodeContext, register
 
 DISPLAY = "Telegram"
@@ -217,3 +218,43 @@ def telegram(ctx: NodeContext) -> NodeOutput:
 def telegram_trigger(ctx: NodeContext) -> NodeOutput:
     """Webhook trigger: the daemon delivers the update as the seed item; pass it through."""
     return [ctx.input(0)]
+
+
+def telegram_secret_token(workflow_id: Any, node_id: Any) -> str:
+    """``getSecretToken``: ``<workflow id>_<node id>`` with only A-Z a-z 0-9 _ - kept (the
+    ``secret_token`` given to setWebhook; Telegram sends it back in a header)."""
+    text = f"{'undefined' if workflow_id is None else workflow_id}_{'undefined' if node_id is None else node_id}"
+    return re.sub(r"[^a-zA-Z0-9_\-]+", "", text)
+
+
+def _js_str(value: Any) -> str:
+    if value is None:
+        return "undefined"
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+@webhook_method("n8n-nodes-base.telegramTrigger")
+def telegram_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
+    """TelegramTrigger.webhook(): v1.1+ checks the secret-token header (403 otherwise), v1.2 keeps
+    only the listed chats/users; the item is the update itself. ``additionalFields.download``
+    (fetching the photo/file from the Bot API) is not done: the update is delivered without binary."""
+    from automatelanka.engine.nodes._webhook import HttpResponse
+
+    body = req.body if isinstance(req.body, dict) else {}
+    version = ctx.node.type_version
+    if version > 1:
+        expected = telegram_secret_token(ctx.state.workflow.id, ctx.node.id).encode()
+        given = str(req.header("x-telegram-bot-api-secret-token") or "").encode()
+        import hmac
+
+        if len(expected) != len(given) or not hmac.compare_digest(expected, given):
+            return WebhookResult(response=HttpResponse(403, {"message": "Provided secret is not valid"}))
+    fields = ctx.param("additionalFields", 0, {}) or {}
+    if version >= 1.2:
+        message = body.get("message") if isinstance(body.get("message"), dict) else {}
+        for option, source in (("chatIds", message.get("chat")), ("userIds", message.get("from"))):
+            if fields.get(option):
+                wanted = [part.strip() for part in str(fields[option]).split(",")]
+                if _js_str(source.get("id") if isinstance(source, dict) else None) not in wanted:
+                    return WebhookResult()
+    return WebhookResult(json_array([req.body]))

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from automatelanka.engine.items import Item, NodeOutput
+from automatelanka.engine.nodes._webhook import HttpResponse, WebhookRequest, WebhookResult, webhook_method
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.workflow import Node
 
@@ -87,6 +88,60 @@ def webhook(ctx: NodeContext) -> NodeOutput:
           display_name="n8n Form Trigger")
 def form_trigger(ctx: NodeContext) -> NodeOutput:
     return _pass_through(ctx)
+
+
+@webhook_method("n8n-nodes-base.formTrigger")
+def form_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
+    """n8n's ``formWebhook`` for a submission (POST; the form page itself, GET, is not served):
+    basic auth (v2+), the response-mode checks, then one item with each field's value under its
+    label, ``submittedAt`` (workflow time zone from v2.1 unless ``options.useWorkflowTimezone``
+    says otherwise, else UTC), ``formMode`` and ``formQueryParameters``; uploaded files as binary."""
+    from automatelanka.engine.nodes._form_submission import form_return_item
+
+    options = ctx.param("options", 0, {}) or {}
+    if ctx.node.type_version > 1 and not _form_auth_ok(ctx, req):
+        return WebhookResult(response=HttpResponse(401, None, {"WWW-Authenticate": 'Basic realm="Enter credentials"'}))
+    _check_response_mode(ctx)
+    use_zone = options.get("useWorkflowTimezone")
+    if use_zone is None and ctx.node.type_version > 2:
+        use_zone = True
+    item = form_return_item(ctx, req, ctx.param("formFields.values", 0, []) or [],
+                            "test" if req.mode == "manual" else "production", bool(use_zone))
+    return WebhookResult([item], webhook_response={"status": 200})
+
+
+def _form_auth_ok(ctx: NodeContext, req: WebhookRequest) -> bool:
+    """validateWebhookAuthentication for ``authentication: basicAuth`` (any failure answers 401)."""
+    if ctx.param("authentication", 0, "none") != "basicAuth":
+        return True
+    from automatelanka.engine.errors import NodeError
+    from automatelanka.engine.nodes._webhook import basic_auth, credential_fields
+
+    try:
+        expected = credential_fields(ctx, "httpBasicAuth") or {}
+    except NodeError:
+        expected = {}
+    if not expected.get("user") or not expected.get("password"):
+        return False
+    return basic_auth(req.header("authorization")) == (expected["user"], expected["password"])
+
+
+def _check_response_mode(ctx: NodeContext) -> None:
+    """validateResponseModeConfiguration: Respond to Webhook nodes after the form, per version."""
+    from automatelanka.engine.errors import NodeError
+
+    mode = ctx.param("responseMode", 0, "onReceived")
+    workflow = ctx.state.workflow
+    responds = any(workflow.nodes[n].type == "n8n-nodes-base.respondToWebhook"
+                   for n in workflow.descendants(ctx.node.name) if n in workflow.nodes)
+    version = ctx.node.type_version
+    if not responds and mode == "responseNode":
+        raise NodeError("No Respond to Webhook node found in the workflow")
+    if responds and mode != "responseNode" and version <= 2.1:
+        raise NodeError("Unused Respond to Webhook node found in the workflow")
+    if responds and version > 2.1:
+        raise NodeError('The "Respond to Webhook" node is not supported in workflows initiated by the '
+                        '"n8n Form Trigger"')
 
 
 @register("n8n-nodes-base.executeWorkflowTrigger", versions=(1, 1.1), inputs=0,
