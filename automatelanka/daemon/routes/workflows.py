@@ -145,8 +145,10 @@ def update_workflow(workflow_id: uuid.UUID, body: WorkflowPatch, request: Reques
 @router.delete("/{workflow_id}", status_code=204, summary="Delete a workflow with its versions and runs")
 def delete_workflow(workflow_id: uuid.UUID, request: Request,
                     principal: Principal = Depends(require("workflow:write"))) -> Response:
-    with service_errors(), _conn_write(request) as conn:
-        service.delete(conn, principal.workspace_id, workflow_id)
+    from automatelanka.services import trigger_registration
+
+    with service_errors():
+        trigger_registration.delete(runtime(request), principal.workspace_id, workflow_id)
     return Response(status_code=204)
 
 
@@ -176,13 +178,16 @@ def clone_workflow(workflow_id: uuid.UUID, request: Request, name: str | None = 
 @router.post("/{workflow_id}/activate", summary="Register its webhooks and schedules")
 def activate(workflow_id: uuid.UUID, request: Request,
              principal: Principal = Depends(require("workflow:write"))) -> dict[str, Any]:
-    from automatelanka.services import schedules, webhooks
+    from automatelanka.services import schedules, trigger_registration, webhooks
 
-    with service_errors(), _conn_write(request) as conn:
-        row = service.activate(conn, principal.workspace_id, workflow_id,
-                               default_timezone=request.app.state.settings.timezone)
-        hooks = webhooks.hooks_of(row["definition"])
-        sched = schedules.rules_of(row["definition"])
+    with service_errors():
+        try:
+            row = trigger_registration.activate(runtime(request), principal.workspace_id, workflow_id,
+                                                default_timezone=request.app.state.settings.timezone)
+        except trigger_registration.ActivationError as exc:
+            raise ApiError(400, "activation_failed", str(exc), exc.details()) from None
+    hooks = webhooks.hooks_of(row["definition"])
+    sched = schedules.rules_of(row["definition"])
     return {**_summary(row), "webhooks": [{"node": h.node_name, "methods": list(h.methods),
                                            "url": f"/webhook/{h.path}"} for h in hooks],
             "schedules": [{"node": n, "rule_index": i, "cron": c} for n, i, c, _ in sched]}
@@ -191,8 +196,10 @@ def activate(workflow_id: uuid.UUID, request: Request,
 @router.post("/{workflow_id}/deactivate", summary="Unregister its webhooks and schedules")
 def deactivate(workflow_id: uuid.UUID, request: Request,
                principal: Principal = Depends(require("workflow:write"))) -> dict[str, Any]:
-    with service_errors(), _conn_write(request) as conn:
-        return _summary(service.deactivate(conn, principal.workspace_id, workflow_id))
+    from automatelanka.services import trigger_registration
+
+    with service_errors():
+        return _summary(trigger_registration.deactivate(runtime(request), principal.workspace_id, workflow_id))
 
 
 @router.get("/{workflow_id}/download", summary="The n8n workflow JSON file")
