@@ -728,7 +728,12 @@ def execute(
     )
     if parent_state is not None:
         state.logs = parent_state.logs
-    return Executor(state, on_event, should_cancel).run(start_node, trigger_items)
+    try:
+        return Executor(state, on_event, should_cancel).run(start_node, trigger_items)
+    finally:
+        # The expression evaluator points back at the state: dropping it breaks the only cycle, so
+        # an execution is freed as soon as it is no longer used, not by a full garbage collection.
+        state.cache.pop("evaluator", None)
 
 
 __all__ = ["Execution", "ExpressionError", "error_data", "execute"]
