@@ -32,7 +32,7 @@ from automatelanka.store.json_text import JSONText
 from automatelanka.store.repositories import run_exec
 from automatelanka.store.repositories import runs as runs_repo
 from automatelanka.store.repositories import workflows as wf_repo
-from automatelanka.store.types import utcnow
+from automatelanka.store.types import new_id, utcnow
 
 log = logging.getLogger("automatelanka.execution")
 
@@ -64,28 +64,39 @@ def _lock_file(engine: Engine) -> int | None:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction. On SQLite, writers queue on a lock first (this process's threads on a
-    mutex, the processes of ``al up --workers N`` on a file lock): waiting in SQLite's busy handler
-    (sleeps of up to 100 ms) would make the tail latency explode under load."""
+def writing(engine: Engine, conn: Connection | None = None) -> Iterator[Connection]:
+    """A write transaction (on ``conn`` if given, else on a pooled connection). On SQLite, writers
+    queue on a lock first (this process's threads on a mutex, the processes of ``al up --workers
+    N`` on a file lock): waiting in SQLite's busy handler (sleeps of up to 100 ms) would make the
+    tail latency explode under load."""
+    begin = engine.begin if conn is None else _transaction_on(conn)
     if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:
-            yield conn
+        with begin() as tx:
+            yield tx
         return
     fd = _lock_file(engine)
     with _SQLITE_WRITES:
         if fd is None:
-            with engine.begin() as conn:
-                yield conn
+            with begin() as tx:
+                yield tx
             return
         import fcntl
 
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            with engine.begin() as conn:
-                yield conn
+            with begin() as tx:
+                yield tx
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _transaction_on(conn: Connection) -> Callable[[], Any]:
+    @contextmanager
+    def begin() -> Iterator[Connection]:
+        with conn.begin():
+            yield conn
+
+    return begin
 
 
 @dataclass
@@ -300,9 +311,36 @@ def execute_claimed_deferred(runtime: Runtime, run: dict[str, Any], definition: 
     return execution, stored
 
 
+def unsaved_run(runtime: Runtime, workspace_id: uuid.UUID, workflow_id: uuid.UUID, *, trigger_type: str,
+                input: dict[str, Any], triggered_by: uuid.UUID | None = None) -> dict[str, Any] | None:
+    """A run to execute right away and write once, with its outcome (:func:`execute_unsaved_deferred`),
+    or None when it must be admitted first (plan limits enforced: see :func:`create_running`).
+
+    For quick runs that answer their own request (the inline webhook path on the event loop): an
+    answered request always has its stored run, and a process dying mid-run leaves nothing
+    ``running`` behind, so such a run needs no lease and costs one transaction instead of two."""
+    from automatelanka.services import limits
+
+    if limits.enforced(runtime.engine):
+        return None
+    now = utcnow()
+    return {"id": new_id(), "workspace_id": workspace_id, "workflow_id": workflow_id, "trigger_type": trigger_type,
+            "triggered_by": triggered_by, "status": "running", "started_at": now, "created_at": now,
+            "input": input}
+
+
+def execute_unsaved_deferred(runtime: Runtime, run: dict[str, Any], definition: Any,
+                             submit: Callable[[Callable[[Connection], bool]], Future[bool]]) -> tuple[Any, Future[bool]]:
+    """Execute an :func:`unsaved_run`; ``submit(job)`` writes the run, its node data and usage in one
+    transaction (IntegrityError from the future if the workflow was deleted meanwhile)."""
+    execution, stored = _execute_claimed(runtime, run, definition, submit, unsaved=True)
+    assert stored is not None
+    return execution, stored
+
+
 def _execute_claimed(runtime: Runtime, run: dict[str, Any], definition: Any,
-                     submit: Callable[[Callable[[Connection], bool]], Future[bool]] | None
-                     ) -> tuple[Any, Future[bool] | None]:
+                     submit: Callable[[Callable[[Connection], bool]], Future[bool]] | None, *,
+                     unsaved: bool = False) -> tuple[Any, Future[bool] | None]:
     from automatelanka.engine.executor import execute
 
     run_id, workspace_id = run["id"], run["workspace_id"]
@@ -359,11 +397,21 @@ def _execute_claimed(runtime: Runtime, run: dict[str, Any], definition: Any,
     for row in rows:
         row["outputs"], row["error"] = store_json(row["outputs"]), store_json(row["error"])
     output, error = store_json(output), store_json(error)
+    saved_run = {**run, "input": store_json(run.get("input"))} if unsaved else run
     static_data.save_after(runtime.engine, run, kept, mode)  # before the run shows as finished
     finished_at = utcnow()
 
     def store(conn: Connection) -> bool:
         """The outcome's one transaction: node data, the run's outcome, the node-execution count."""
+        if unsaved:  # the run itself too, counted as admission would have
+            from automatelanka.services import limits
+
+            limits.admit_run(conn, workspace_id, at=started_at)
+            run_exec.insert_finished(conn, saved_run, status=status, output=output, error=error,
+                                     node_executions=len(rows), at=finished_at)
+            run_exec.record_node_data_many(conn, workspace_id, run_id, rows)
+            usage.count_nodes(conn, workspace_id, node_executions=len(rows), at=finished_at)
+            return True
         run_exec.record_node_data_many(conn, workspace_id, run_id, rows)
         stored = run_exec.finish_running(conn, workspace_id, run_id, status=status, started_at=started_at,
                                          output=output, error=error, node_executions=len(rows), at=finished_at)

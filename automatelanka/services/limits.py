@@ -58,6 +58,11 @@ def policy(conn: Connection) -> Policy:
     return _POLICIES.get(conn.engine, Policy())
 
 
+def enforced(engine: Engine) -> bool:
+    """Whether plan limits apply to what is done through ``engine`` (billing on)."""
+    return _POLICIES.get(engine, Policy()).billing_enabled
+
+
 class PlanLimitExceeded(Exception):
     """Past a limit of the workspace's plan. ``status``: 429 for runs, 402 for the others."""
 

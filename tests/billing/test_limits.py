@@ -103,6 +103,29 @@ def test_webhook_triggers_past_the_limit_are_refused_and_recorded(client, regist
     assert run["error"]["code"] == "plan_limit" and run["input"]["items"][0]["json"]["body"] == {"n": 3}
 
 
+def test_inline_webhook_runs_past_the_limit_are_refused_before_running(make_app, fake) -> None:
+    """A quick workflow answered by its own run (responseMode lastNode, executed in the daemon) is
+    admitted before it runs when limits apply: the run past the limit never executes."""
+    from daemon.conftest import make_platform_admin, register_user
+
+    app = make_app(run_worker=True, billing_enabled=True, stripe_api_key="sk_test", stripe_api_base=fake.url,
+                   public_url=PUBLIC_URL)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        ann = make_platform_admin(client, register_user(client, "ann@example.com"))
+        client.patch("/api/billing/plans/free", json={"limits": {"runs": 1, "workflows": 5, "members": 1}},
+                     headers=ann.headers)
+        definition = _webhook_workflow("inline")
+        definition["nodes"][0]["parameters"]["responseMode"] = "lastNode"
+        wf = create_workflow(client, ann.headers, definition)
+        assert client.post(f"/api/workflows/{wf}/activate", headers=ann.headers).status_code == 200
+        first = client.post("/webhook/inline", json={"n": 1})
+        assert first.status_code == 200 and first.json()["body"] == {"n": 1}
+        second = client.post("/webhook/inline", json={"n": 2})
+        assert second.status_code == 429 and error_of(second)["code"] == "plan_limit"
+        runs = client.get("/api/runs", headers=ann.headers).json()["items"]
+        assert sorted((r["status"], r["node_executions"]) for r in runs) == [("failed", 0), ("success", 1)]
+
+
 def test_schedule_triggers_past_the_limit_are_refused_and_recorded(client, register) -> None:
     from daemon.conftest import make_platform_admin
 

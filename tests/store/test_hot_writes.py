@@ -91,3 +91,40 @@ def test_batched_usage_sums_into_one_row_per_period_and_writes_nothing_on_error(
         december = usage.get_usage(conn, ws, later)
     assert (now["runs"], now["node_executions"], now["api_calls"]) == (4, 12, 0)
     assert (december["runs"], december["api_calls"]) == (0, 2)
+
+
+def test_insert_finished_reads_back_as_a_run_created_then_finished(run_ids) -> None:
+    engine, ws, _, generic = run_ids
+    with engine.connect() as conn:
+        workflow_id = runs.get_run(conn, ws, generic)["workflow_id"]
+    started = datetime(2026, 11, 26, 10, 30, 0, tzinfo=timezone(timedelta(hours=2)))
+    finished = started + timedelta(milliseconds=1234)
+    spec = {"items": [{"json": {"a": 1}}], "mode": "webhook"}
+    from automatelanka.store.types import new_id
+
+    run = {"id": new_id(), "workspace_id": ws, "workflow_id": workflow_id, "trigger_type": "webhook",
+           "triggered_by": None, "started_at": started, "input": JSONText(json.dumps(spec))}
+    with engine.begin() as conn:
+        run_exec.insert_finished(conn, run, status="success", output=JSONText(json.dumps(DATA)),
+                                 error=JSONText("null"), node_executions=4, at=finished)
+        run_exec.finish_running(conn, ws, generic, status="success", started_at=started, output=DATA,
+                                node_executions=4, at=finished)
+    with engine.connect() as conn:
+        got, want = runs.get_run(conn, ws, run["id"]), runs.get_run(conn, ws, generic)
+    assert (got["status"], got["output"], got["error"], got["input"]) == ("success", DATA, None, spec)
+    assert got["started_at"] == started.astimezone(UTC) and got["finished_at"] == finished.astimezone(UTC)
+    assert got["created_at"] == got["started_at"] and got["duration_ms"] == want["duration_ms"] == 1234
+    assert (got["node_executions"], got["trigger_type"], got["retry_of"]) == (4, "webhook", None)
+
+
+def test_insert_finished_of_a_deleted_workflow_is_an_integrity_error(run_ids) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from automatelanka.store.types import new_id
+
+    engine, ws, _, _ = run_ids
+    run = {"id": new_id(), "workspace_id": ws, "workflow_id": new_id(), "trigger_type": "webhook",
+           "started_at": utcnow(), "input": None}
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        run_exec.insert_finished(conn, run, status="success", output=None, error=None, node_executions=0,
+                                 at=utcnow())

@@ -49,18 +49,27 @@ WAIT_S = 300.0
 LOOP_SAFE_TYPES = frozenset(f"n8n-nodes-base.{name}" for name in (
     "webhook", "set", "if", "switch", "filter", "noOp", "respondToWebhook", "merge", "stickyNote", "splitOut",
     "aggregate", "sort", "limit", "renameKeys", "summarize", "itemLists", "splitInBatches"))
-#: A workflow whose loop-executed runs use more CPU than this ``LOOP_STRIKES`` times (the first run
-#: of a thread also sets up its JavaScript runtime) moves to the worker threads for good.
+#: A workflow whose loop-executed runs use more CPU than this ``LOOP_STRIKES`` times in a row (the
+#: first run of a thread also sets up its JavaScript runtime) moves to the worker threads for good.
 LOOP_BUDGET_S = 0.02
 LOOP_STRIKES = 3
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The group-commit writer of inline webhook runs (``app.state.webhook_writer``)."""
-    from automatelanka.services.writer import Writer
+    """The group-commit writer of inline webhook runs (``app.state.webhook_writer``): on the event
+    loop for SQLite, a thread for PostgreSQL (whose round trips must not hold up the loop)."""
+    from automatelanka.services.writer import LoopWriter, Writer
 
-    app.state.webhook_writer = writer = Writer(app.state.db)
+    db = app.state.db
+    if db.dialect.name == "sqlite":
+        app.state.webhook_writer = loop_writer = LoopWriter(db, asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            loop_writer.close()
+        return
+    app.state.webhook_writer = writer = Writer(db)
     try:
         yield
     finally:
@@ -250,6 +259,8 @@ async def _on_loop(app: Any, req: Incoming, target: dict[str, Any], hook: servic
         strikes = target["loop_strikes"] = target.get("loop_strikes", 0) + 1
         if strikes >= LOOP_STRIKES:
             target["loop_safe"] = False
+    else:  # strikes count in a row: a garbage collection now and then is not a slow workflow
+        target["loop_strikes"] = 0
     try:
         await asyncio.wrap_future(stored)
     except IntegrityError:  # the workflow was deleted since its registration was cached

@@ -101,6 +101,49 @@ def insert_run(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+_INSERT_FINISHED = insert(runs).values({
+    c.name: bindparam(c.name, type_=PreJSON() if c.name in ("input", "output", "error") else c.type) for c in runs.c})
+_SQLITE_INSERT_FINISHED = (
+    "INSERT INTO runs (id, workspace_id, workflow_id, triggered_by, trigger_type, status, created_at, started_at, "
+    "finished_at, duration_ms, input, output, error, node_executions, retry_of) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+)
+
+
+def insert_finished(conn: Connection, run: dict[str, Any], *, status: str, output: Any, error: Any,
+                    node_executions: int, at: datetime) -> None:
+    """Insert a run that already ran (in this transaction, with its outcome): the one write of a
+    quick inline run. ``run`` holds id, workspace_id, workflow_id, trigger_type, triggered_by,
+    started_at and input; ``input``, ``output`` and ``error`` may be
+    :class:`~automatelanka.store.json_text.JSONText`. IntegrityError if the workflow is gone."""
+    started_at = run["started_at"]
+    duration_ms = max(0, int((at - started_at).total_seconds() * 1000))
+    if conn.dialect.name == "sqlite":  # through the driver, in conn's transaction (see _node_data_sqlite)
+        triggered_by = run.get("triggered_by")
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(_SQLITE_INSERT_FINISHED, (
+                run["id"].hex, run["workspace_id"].hex, run["workflow_id"].hex,
+                triggered_by.hex if triggered_by is not None else None, run["trigger_type"], status,
+                _sqlite_time(run.get("created_at") or started_at), _sqlite_time(started_at), _sqlite_time(at),
+                duration_ms, _sqlite_json(run.get("input")), _sqlite_json(output), _sqlite_json(error),
+                node_executions))
+        except conn.dialect.dbapi.IntegrityError as exc:  # as SQLAlchemy would raise it
+            from sqlalchemy.exc import IntegrityError
+
+            raise IntegrityError(_SQLITE_INSERT_FINISHED, None, exc) from exc
+        finally:
+            cursor.close()
+        return
+    conn.execute(_INSERT_FINISHED, {
+        "id": run["id"], "workspace_id": run["workspace_id"], "workflow_id": run["workflow_id"],
+        "triggered_by": run.get("triggered_by"), "trigger_type": run["trigger_type"], "status": status,
+        "created_at": run.get("created_at") or started_at, "started_at": started_at, "finished_at": at,
+        "duration_ms": duration_ms, "input": run.get("input"), "output": output, "error": error,
+        "node_executions": node_executions, "retry_of": None,
+    })
+
+
 def claim_queued(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UUID, *, worker: str,
                  lease_s: float, at: datetime | None = None) -> bool:
     """Move a queued run to running and take its lease; False if it is not queued any more."""
@@ -219,7 +262,7 @@ def _node_data_sqlite(conn: Connection, workspace_id: uuid.UUID, run_id: uuid.UU
     per-parameter processing (the hottest statement of a run)."""
     workspace, run, created = workspace_id.hex, run_id.hex, _sqlite_time(now)
     values = [(
-        uuid.uuid4().hex, workspace, run, row["node_name"], row.get("run_index", 0), row.get("execution_index", 0),
+        new_id().hex, workspace, run, row["node_name"], row.get("run_index", 0), row.get("execution_index", 0),
         row.get("status", "success"), _sqlite_json(row.get("outputs")), _sqlite_json(row.get("error")),
         _sqlite_time(row.get("started_at")), row.get("duration_ms"), created,
     ) for row in rows]
