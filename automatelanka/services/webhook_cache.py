@@ -6,13 +6,15 @@ paths cost no query either), plus the workflow parsed once for the engine. The c
 * at once when this process registers, unregisters or changes a secret (``webhooks.generation``);
 * when the registrations' fingerprint in the database changes (another process or daemon changed
   them): count and newest ``created_at`` of ``webhooks`` and ``webhook_secrets``, newest
-  ``updated_at`` of the registered workflows. It is read at most every ``check_every_s``, which
-  bounds how long a change made elsewhere can go unseen;
+  ``updated_at`` of the registered workflows. It is read at most every ``check_every_s`` (in the
+  background while cached answers are served), which bounds how long a change made elsewhere can
+  go unseen;
 * by :meth:`WebhookCache.forget`, e.g. when a cached workflow turned out to be deleted.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -26,6 +28,7 @@ from automatelanka.store.schema import webhooks as webhooks_table
 from automatelanka.store.schema import workflows
 from automatelanka.store.schema_runtime import webhook_secrets
 
+log = logging.getLogger("automatelanka.webhooks")
 CHECK_EVERY_S = 0.25
 MAX_ENTRIES = 10_000
 #: What :meth:`WebhookCache.peek` answers when only a query can tell.
@@ -65,6 +68,7 @@ class WebhookCache:
         self._fingerprint: tuple[Any, ...] | None = None
         self._next_check = 0.0
         self._epoch = 0
+        self._revalidating = False
 
     def lookup(self, method: str, path: str) -> dict[str, Any] | None:
         """The registration with ``definition``, ``secret``, ..., and ``workflow`` (parsed); do not mutate."""
@@ -86,11 +90,27 @@ class WebhookCache:
         return found
 
     def peek(self, method: str, path: str) -> Any:
-        """The cached answer of :meth:`lookup` when it needs no query (the cache is known fresh and
-        holds the key), else :data:`MISSING`. Never does I/O: safe on an event loop."""
-        if webhooks.generation() != self._generation or time.monotonic() >= self._next_check:
+        """The cached answer of :meth:`lookup` when it needs no query (the cache holds the key and no
+        local change emptied it), else :data:`MISSING`. Never does I/O: safe on an event loop.
+
+        When the fingerprint check is due, it runs in a background thread and the cached answer is
+        given meanwhile (stale while revalidating): requests do not queue behind the check, and a
+        change made elsewhere is still seen within about ``check_every_s`` plus one query."""
+        if webhooks.generation() != self._generation:
             return MISSING
+        if time.monotonic() >= self._next_check and not self._revalidating:
+            self._revalidating = True
+            threading.Thread(target=self._revalidate, name="al-webhook-cache", daemon=True).start()
         return self._entries.get((method.upper(), path.strip("/")), MISSING)
+
+    def _revalidate(self) -> None:
+        try:
+            self._validate()
+        except Exception:  # the next lookup checks again (and reports the error to its caller)
+            log.warning("webhook registrations: freshness check failed", exc_info=True)
+            self._next_check = 0.0
+        finally:
+            self._revalidating = False
 
     def forget(self) -> None:
         with self._lock:
