@@ -89,7 +89,10 @@ def run_wrk(url: str, duration: int, connections: int) -> dict[str, float]:
     figures = {
         "requests_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50_ms": parse_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p75_ms": parse_ms(re.search(r"^\s+75%\s+(\S+)", out, re.M).group(1)),
+        "p90_ms": parse_ms(re.search(r"^\s+90%\s+(\S+)", out, re.M).group(1)),
         "p99_ms": parse_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "max_ms": parse_ms(re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M).group(1)),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -190,7 +193,9 @@ def main() -> int:
 
     print(f"requests/s          {figures['requests_s']:.0f}")
     print(f"p50                 {figures['p50_ms']:.1f} ms")
+    print(f"p75 / p90           {figures['p75_ms']:.1f} / {figures['p90_ms']:.1f} ms")
     print(f"p99                 {figures['p99_ms']:.1f} ms")
+    print(f"max                 {figures['max_ms']:.1f} ms")
     print(f"non-2xx / socket    {figures['non_2xx']} / {figures['socket_errors']}")
     print(f"daemon CPU/request  {figures['cpu_ms']:.2f} ms (all processes; wrk's own CPU not included)")
     print(f"resident memory     {figures['rss_mb']:.0f} MB")
