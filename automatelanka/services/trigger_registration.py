@@ -3,11 +3,16 @@
 For every enabled service trigger whose node type has registration methods
 (``engine.nodes.webhook_registration``), activating a workflow runs ``check_exists`` then, when
 that answers false, ``create`` with the production URL ``<public URL>/webhook/<webhookId>/webhook``;
-deactivating or deleting an active workflow runs ``delete``. As in n8n:
+deactivating or deleting an active workflow runs ``delete``; saving a new definition of an active
+workflow runs ``delete`` for the old triggers, then ``check_exists`` / ``create`` for the new ones
+(n8n's ``update``: ``remove`` then ``add``). As in n8n:
 
 * a failed ``create`` fails the activation: the triggers registered so far are deleted again,
   the workflow keeps its previous state, and :class:`ActivationError` names the node and the
   service's message ("Workflow could not be activated");
+* a failed ``create`` on saving keeps the save (the new version stays) but deactivates the
+  workflow, as n8n's ``_addToActiveWorkflowManager`` rolls back to inactive, and raises the same
+  :class:`ActivationError`;
 * a failed ``delete`` is logged, never fatal;
 * what the methods keep (hook id, signing secret) is saved in the node's static data
   (``node:<name>``), written with the activation.
@@ -21,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from automatelanka.engine.errors import EngineError, NodeApiError, NodeError
@@ -207,3 +213,31 @@ def delete(runtime: Any, workspace_id: uuid.UUID, workflow_id: uuid.UUID) -> Non
         _Session(runtime, row).delete_all()
     with runtime.engine.begin() as conn:
         wf_service.delete(conn, workspace_id, workflow_id)
+
+
+def update(runtime: Any, workspace_id: uuid.UUID, workflow_id: uuid.UUID, save: Callable[[Any], dict[str, Any]],
+           *, new_definition: bool) -> dict[str, Any]:
+    """Save a change (``save(conn)`` in one transaction); when the workflow is active and gets a
+    ``new_definition``, its old triggers are deleted at their services and the new ones registered.
+
+    Paths are checked by ``save`` (Conflict: nothing saved, no service told). ActivationError when
+    a service refuses: the save is kept, the workflow is deactivated (as n8n does on save).
+    """
+    before = _get(runtime, workspace_id, workflow_id)
+    with runtime.engine.begin() as conn:
+        row = save(conn)
+    if not (before["active"] and new_definition):
+        return row
+    old = _Session(runtime, before)
+    old.delete_all()
+    old.save_alone()
+    session = _Session(runtime, row)
+    try:
+        session.create_all()
+    except ActivationError:
+        with runtime.engine.begin() as conn:
+            wf_service.deactivate(conn, workspace_id, workflow_id)
+            session.save(conn)
+        raise
+    session.save_alone()
+    return row

@@ -135,11 +135,27 @@ def get_workflow(workflow_id: uuid.UUID, request: Request,
 def update_workflow(workflow_id: uuid.UUID, body: WorkflowPatch, request: Request,
                     principal: Principal = Depends(require("workflow:write"))) -> dict[str, Any]:
     default_tz = request.app.state.settings.timezone
-    with service_errors(), _conn_write(request) as conn:
-        row = service.update(conn, principal.workspace_id, workflow_id, definition=body.definition,
-                             name=body.name, tags=body.tags, changed_by=principal.user_id, message=body.message,
-                             default_timezone=default_tz)
-    return _summary(row)
+
+    def save(conn: Any) -> dict[str, Any]:
+        return service.update(conn, principal.workspace_id, workflow_id, definition=body.definition,
+                              name=body.name, tags=body.tags, changed_by=principal.user_id, message=body.message,
+                              default_timezone=default_tz)
+
+    return _summary(_resave(request, principal, workflow_id, save, new_definition=body.definition is not None))
+
+
+def _resave(request: Request, principal: Principal, workflow_id: uuid.UUID, save: Any, *,
+            new_definition: bool) -> dict[str, Any]:
+    """Save; an active workflow's service triggers are registered again (400 activation_failed
+    when a service refuses: the save stays, the workflow is deactivated, as in n8n)."""
+    from automatelanka.services import trigger_registration
+
+    with service_errors():
+        try:
+            return trigger_registration.update(runtime(request), principal.workspace_id, workflow_id, save,
+                                               new_definition=new_definition)
+        except trigger_registration.ActivationError as exc:
+            raise ApiError(400, "activation_failed", str(exc), exc.details()) from None
 
 
 @router.delete("/{workflow_id}", status_code=204, summary="Delete a workflow with its versions and runs")
@@ -162,9 +178,10 @@ def list_versions(workflow_id: uuid.UUID, request: Request,
 @router.post("/{workflow_id}/versions/{version}/restore", summary="Make an old version current (as a new version)")
 def restore_version(workflow_id: uuid.UUID, version: int, request: Request,
                     principal: Principal = Depends(require("workflow:write"))) -> dict[str, Any]:
-    with service_errors(), _conn_write(request) as conn:
-        return _summary(service.restore(conn, principal.workspace_id, workflow_id, version,
-                                        changed_by=principal.user_id))
+    def save(conn: Any) -> dict[str, Any]:
+        return service.restore(conn, principal.workspace_id, workflow_id, version, changed_by=principal.user_id)
+
+    return _summary(_resave(request, principal, workflow_id, save, new_definition=True))
 
 
 @router.post("/{workflow_id}/clone", status_code=201, summary="Copy a workflow (inactive)")
