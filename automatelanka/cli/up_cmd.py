@@ -74,11 +74,13 @@ def default_workers(settings=None) -> int:
 
 
 def _serve_processes(settings, workers: int, log_level: str, options: dict) -> None:
-    """``workers`` uvicorn processes on one socket; the database is migrated once, here, first."""
+    """``workers`` uvicorn processes, each on its own SO_REUSEPORT socket (``daemon.processes``);
+    the database is migrated once, here, first."""
     import os
 
     import uvicorn
 
+    from automatelanka.daemon import processes
     from automatelanka.daemon.app import LOG_LEVEL_ENV
     from automatelanka.store.migrate import MigrationError, upgrade
 
@@ -87,7 +89,15 @@ def _serve_processes(settings, workers: int, log_level: str, options: dict) -> N
     except MigrationError as exc:
         raise fail(f"cannot start: database: {exc}", FAILED) from None
     os.environ.update({"AL_HOST": settings.host, "AL_PORT": str(settings.port), LOG_LEVEL_ENV: log_level})
-    uvicorn.run("automatelanka.daemon.app:served_app", factory=True, workers=workers, **options)
+    if not processes.supported():  # one shared socket (connections may spread unevenly)
+        uvicorn.run(processes.APP, factory=True, workers=workers, **options)
+        return
+    try:
+        code = processes.Supervisor(workers, options).run()
+    except OSError as exc:
+        raise fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", FAILED) from None
+    if code:
+        raise fail("the server processes failed to start; see the log above", FAILED)
 
 
 def init(
