@@ -55,8 +55,9 @@ def _credential(client, headers, cred_type: str, name: str, data: dict[str, Any]
 
 def test_telegram_checks_the_secret_token_and_outputs_the_update(wclient, ann) -> None:
     h = ann.headers
+    bot = {"telegramApi": _credential(wclient, h, "telegramApi", "bot", {"accessToken": "1:A"})}
     definition, hook = _workflow("telegramTrigger", 1.2, {"updates": ["message"],
-                                                          "additionalFields": {"chatIds": "42, 7"}})
+                                                          "additionalFields": {"chatIds": "42, 7"}}, credentials=bot)
     wf_id = create(wclient, h, definition)
     url = f"/webhook-test/{hook}/webhook"
     update = {"update_id": 7, "message": {"message_id": 1, "text": "hi bot", "chat": {"id": 42}, "from": {"id": 3}}}
@@ -72,11 +73,22 @@ def test_telegram_checks_the_secret_token_and_outputs_the_update(wclient, ann) -
 
 
 def test_telegram_v1_has_no_secret_check(wclient, ann) -> None:
-    definition, hook = _workflow("telegramTrigger", 1, {"updates": ["*"]})
+    bot = {"telegramApi": _credential(wclient, ann.headers, "telegramApi", "bot", {"accessToken": "1:A"})}
+    definition, hook = _workflow("telegramTrigger", 1, {"updates": ["*"]}, credentials=bot)
     create(wclient, ann.headers, definition)
     update = {"update_id": 1, "channel_post": {"text": "x"}}
     assert wclient.post(f"/webhook-test/{hook}/webhook", json=update).status_code == 200
     assert _output(wclient, ann.headers) == [update]
+
+
+def test_telegram_without_its_credential_fails_as_n8n_does(wclient, ann) -> None:
+    # TelegramTrigger.webhook() starts with getCredentials('telegramApi'): n8n answers 500
+    definition, hook = _workflow("telegramTrigger", 1, {"updates": ["*"]})
+    create(wclient, ann.headers, definition)
+    r = wclient.post(f"/webhook-test/{hook}/webhook", json={"update_id": 1})
+    assert r.status_code == 500
+    assert r.json()["message"] == "Workflow Webhook Error: Workflow could not be started!"
+    assert _runs(wclient, ann.headers) == []
 
 
 # -- Form Trigger -----------------------------------------------------------------------------------

@@ -196,11 +196,14 @@ def test_service_trigger_is_served_at_its_webhook_id_url(wclient, ann, monkeypat
     # no bot credential here: skip telling Telegram (test_trigger_registration.py covers that)
     monkeypatch.setattr(trigger_registration, "registrable", lambda definition: [])
     h = ann.headers
+    r = wclient.post("/api/credentials", json={"type": "telegramApi", "name": "bot", "data": {"accessToken": "1:A"}},
+                     headers=h)
+    bot = {"id": r.json()["id"], "name": "bot"}
     definition = {
         "name": "telegram", "settings": {"executionOrder": "v1"},
         "nodes": [{"id": "t", "name": "Telegram Trigger", "type": "n8n-nodes-base.telegramTrigger",
                    "typeVersion": 1.2, "position": [0, 0], "webhookId": "tg-hook-1",
-                   "parameters": {"updates": ["message"], "additionalFields": {}}},
+                   "parameters": {"updates": ["message"], "additionalFields": {}}, "credentials": {"telegramApi": bot}},
                   _set_node("Text", "text", "={{ $json.message.text }}")],
         "connections": {"Telegram Trigger": {"main": [[{"node": "Text", "type": "main", "index": 0}]]}},
     }

@@ -19,7 +19,8 @@ from automatelanka.engine.errors import NodeApiError, NodeError
 from automatelanka.engine.nodes._http import base_url, credential, request
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import api_base
-from automatelanka.engine.nodes.webhook_registration import Hook, telegram_secret_token, webhook_methods
+from automatelanka.engine.nodes.telegram import telegram_secret_token
+from automatelanka.engine.nodes.webhook_registration import Hook, webhook_methods
 
 NODE = "n8n-nodes-base."
 

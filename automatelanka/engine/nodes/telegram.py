@@ -235,11 +235,13 @@ def _js_str(value: Any) -> str:
 
 @webhook_method("n8n-nodes-base.telegramTrigger")
 def telegram_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
-    """TelegramTrigger.webhook(): v1.1+ checks the secret-token header (403 otherwise), v1.2 keeps
+    """TelegramTrigger.webhook(): the telegramApi credential is required, v1.1+ checks the secret-token header (403 otherwise), v1.2 keeps
     only the listed chats/users; the item is the update itself. ``additionalFields.download``
     (fetching the photo/file from the Bot API) is not done: the update is delivered without binary."""
+    from automatelanka.engine.nodes._http import credential
     from automatelanka.engine.nodes._webhook import HttpResponse
 
+    credential(ctx, "telegramApi")  # n8n's getCredentials first: none connected fails the request (500)
     body = req.body if isinstance(req.body, dict) else {}
     version = ctx.node.type_version
     if version > 1:

@@ -15,7 +15,6 @@ The per-service methods live in :mod:`_webhook_methods`; :func:`methods_for` fin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -126,10 +125,3 @@ def remove(hook: Hook) -> bool:
     """n8n's ``deleteWebhook``: the node type's ``delete`` (False: the service did not confirm)."""
     methods = methods_for(hook.node.type)
     return methods.delete(hook) if methods is not None else True
-
-
-def telegram_secret_token(workflow_id: str, node_id: str | None) -> str:
-    """The ``secret_token`` Telegram sends back in ``X-Telegram-Bot-Api-Secret-Token`` (n8n's
-    ``getSecretToken``: ``<workflow id>_<node id>`` keeping only ``A-Za-z0-9_-``)."""
-    raw = f"{workflow_id}_{node_id if node_id is not None else 'undefined'}"
-    return re.sub(r"[^a-zA-Z0-9_\-]+", "", raw)

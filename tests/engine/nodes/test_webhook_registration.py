@@ -12,6 +12,7 @@ import pytest
 
 from automatelanka.engine.errors import NodeApiError, NodeError
 from automatelanka.engine.nodes import webhook_registration as reg
+from automatelanka.engine.nodes.telegram import telegram_secret_token
 from automatelanka.engine.state import Services
 
 pytest_plugins = ("fakes",)
@@ -91,8 +92,8 @@ def test_telegram_delete(fake_server) -> None:
 
 
 def test_telegram_secret_token_keeps_only_allowed_characters() -> None:
-    assert reg.telegram_secret_token("a1b2-c3", "x.y z") == "a1b2-c3_xyz"
-    assert reg.telegram_secret_token("w", None) == "w_undefined"
+    assert telegram_secret_token("a1b2-c3", "x.y z") == "a1b2-c3_xyz"
+    assert telegram_secret_token("w", None) == "w_undefined"
 
 
 # --- GitHub ----------------------------------------------------------------------------------------
