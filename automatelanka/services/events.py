@@ -64,6 +64,11 @@ class EventBus:
     def publish(self, workspace_id: uuid.UUID | str, event: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def listened(self, workspace_id: uuid.UUID | str) -> bool:
+        """Whether an event published now could reach anyone (False lets publishers skip building
+        per-node events nobody reads). Buses that cannot tell answer True."""
+        return True
+
     async def subscribe(self, workspace_id: uuid.UUID | str) -> Subscription:
         raise NotImplementedError
 
@@ -97,6 +102,9 @@ class LocalBus(EventBus):
                 sub.deliver(event)
             except Exception:  # pragma: no cover - a closed loop
                 log.debug("dropping event for a closed subscriber", exc_info=True)
+
+    def listened(self, workspace_id: uuid.UUID | str) -> bool:
+        return _key(workspace_id) in self._subs
 
     async def subscribe(self, workspace_id: uuid.UUID | str) -> Subscription:
         sub = Subscription(self, _key(workspace_id))
@@ -193,8 +201,9 @@ class SocketBus(LocalBus):
     (removed when its last subscriber leaves, or by the first publisher that finds it dead);
     publishing sends each event to every other socket there. The directory listing is re-read only
     when the directory changes (one ``stat`` per event), so with no subscriber elsewhere
-    publishing costs no more than a local bus. Sends never block: an event a busy process cannot
-    take is dropped (streams fall back to the database for the run's end).
+    publishing costs no more than a local bus. A thread per listening process takes datagrams as
+    they come. Sends never block: an event a process cannot take is dropped (streams fall back to
+    the database for the run's end).
     """
 
     #: Longest socket path the kernel accepts (sun_path is 108 bytes with its NUL).
@@ -208,7 +217,6 @@ class SocketBus(LocalBus):
         self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._sender.setblocking(False)
         self._receiver: socket.socket | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._seen: int | None = None
         self._peers: list[str] = []
         self._peers_lock = threading.Lock()
@@ -231,6 +239,11 @@ class SocketBus(LocalBus):
                 self._forget(peer)
             except OSError:  # full (BlockingIOError) or too large: dropped
                 log.debug("dropping a run event for %s", peer, exc_info=True)
+
+    def listened(self, workspace_id: uuid.UUID | str) -> bool:
+        """A subscriber here for the workspace, or another process with subscribers (which may
+        have one for it: their sockets carry no workspace)."""
+        return super().listened(workspace_id) or bool(self._current_peers())
 
     def _current_peers(self) -> list[str]:
         try:
@@ -258,7 +271,7 @@ class SocketBus(LocalBus):
     async def subscribe(self, workspace_id: uuid.UUID | str) -> Subscription:
         sub = await super().subscribe(workspace_id)
         if self._receiver is None:
-            self._listen(asyncio.get_running_loop())
+            self._listen()
         return sub
 
     async def unsubscribe(self, sub: Subscription) -> None:
@@ -266,7 +279,7 @@ class SocketBus(LocalBus):
         if self.subscriber_count() == 0:
             self._stop_listening()
 
-    def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
+    def _listen(self) -> None:
         if len(self.path) > self.MAX_PATH:
             log.warning("run events stay in this process: socket path too long (%s)", self.path)
             return
@@ -275,40 +288,46 @@ class SocketBus(LocalBus):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
             receiver.bind(self.path)
-            receiver.setblocking(False)
-            loop.add_reader(receiver.fileno(), self._receive)
         except OSError:
             receiver.close()
             log.warning("run events stay in this process: cannot listen on %s", self.path, exc_info=True)
             return
-        self._receiver, self._loop = receiver, loop
+        self._receiver = receiver
+        # A thread of its own, not the event loop: a datagram socket queues only a few datagrams
+        # (net.unix.max_dgram_qlen, 10 by default) and a busy loop would let publishers drop them.
+        threading.Thread(target=self._receive, args=(receiver,), name="al-events", daemon=True).start()
 
-    def _receive(self) -> None:
-        receiver = self._receiver
-        while receiver is not None:
-            try:
-                data = receiver.recv(1 << 20)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:  # pragma: no cover - closed meanwhile
-                return
-            try:
-                workspace_id, event = json.loads(data)
-            except (ValueError, TypeError):
-                continue
-            LocalBus.publish(self, workspace_id, event)  # this process's subscribers only
+    def _receive(self, receiver: socket.socket) -> None:
+        """Deliver what other processes send, until :meth:`_stop_listening` (an empty datagram)."""
+        try:
+            while self._receiver is receiver:
+                try:
+                    batch = [receiver.recv(1 << 20)]
+                    while True:  # take everything queued in one go
+                        batch.append(receiver.recv(1 << 20, socket.MSG_DONTWAIT))
+                except (BlockingIOError, InterruptedError):
+                    pass
+                except OSError:  # pragma: no cover - closed meanwhile
+                    return
+                for data in batch:
+                    if not data or self._receiver is not receiver:
+                        continue
+                    try:
+                        workspace_id, event = json.loads(data)
+                    except (ValueError, TypeError):
+                        continue
+                    LocalBus.publish(self, workspace_id, event)  # this process's subscribers only
+        finally:
+            receiver.close()
 
     def _stop_listening(self) -> None:
-        receiver, loop = self._receiver, self._loop
-        self._receiver = self._loop = None
+        receiver, self._receiver = self._receiver, None
         if receiver is None:
             return
-        with contextlib.suppress(Exception):
-            if loop is not None and not loop.is_closed():
-                loop.remove_reader(receiver.fileno())
+        with contextlib.suppress(OSError):
+            self._sender.sendto(b"", self.path)  # wakes the receiving thread, which closes the socket
         with contextlib.suppress(OSError):
             os.unlink(self.path)
-        receiver.close()
 
     def close(self) -> None:
         self._stop_listening()

@@ -353,8 +353,8 @@ def _execute_claimed(runtime: Runtime, run: dict[str, Any], definition: Any,
         runtime.held.add(run_id)
 
     def on_event(kind: str, payload: dict[str, Any]) -> None:
-        if kind == "run_finished":
-            return  # published after the outcome is stored
+        if kind == "run_finished" or not bus.listened(workspace_id):
+            return  # run_finished: published after the outcome is stored
         event = {"type": kind, **base, "node": payload.get("node"), "run_index": payload.get("run_index")}
         task = payload.get("task")
         if task is not None:

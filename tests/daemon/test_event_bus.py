@@ -85,6 +85,25 @@ def test_publishing_skips_and_removes_the_socket_of_a_dead_process(short_dir: Pa
         bus.close()
 
 
+def test_a_bus_is_listened_only_while_someone_here_or_in_another_process_subscribes(short_dir: Path) -> None:
+    """Publishers skip building per-node events nobody reads (``listened``)."""
+    mine, other = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def scenario() -> None:
+        here, elsewhere = SocketBus(short_dir), SocketBus(short_dir)
+        try:
+            assert not here.listened(mine)
+            async with here.subscription(mine):
+                assert here.listened(mine) and not here.listened(other)  # this process: per workspace
+                assert elsewhere.listened(other)  # another process has subscribers: it cannot tell
+            assert not here.listened(mine) and not elsewhere.listened(mine)
+        finally:
+            here.close()
+            elsewhere.close()
+
+    asyncio.run(scenario())
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
