@@ -76,11 +76,12 @@ def _trigger_hook(node: dict[str, Any]) -> Hook | None:
     from automatelanka.engine.nodes._webhook import webhook_spec
 
     webhook_id = str(node.get("webhookId") or "").strip().strip("/")
-    if not webhook_id:
-        return None
     spec = webhook_spec(node["type"])
     methods, path = (spec.http_methods, spec.path) if spec is not None else (("POST",), "webhook")
-    return Hook(node_name=node["name"], methods=methods, path=f"{webhook_id}/{path}",
+    full = spec.route(node).strip("/") if spec is not None and spec.route is not None else None
+    if not (full or (webhook_id and full is None)):
+        return None
+    return Hook(node_name=node["name"], methods=methods, path=full or f"{webhook_id}/{path}",
                 webhook_id=node.get("webhookId"), kind="form" if node.get("type") == FORM_TYPE else "service")
 
 

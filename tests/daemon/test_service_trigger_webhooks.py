@@ -108,7 +108,7 @@ def test_form_submission_gives_labels_submitted_at_and_form_mode(wclient, ann) -
                                                       "options": {}})
     create(wclient, h, definition)
     before = time.time()
-    r = wclient.post(f"/webhook-test/{hook}/webhook?ref=ad", data={"field-0": "  Ada ", "field-1": "36",
+    r = wclient.post(f"/form-test/{hook}?ref=ad", data={"field-0": "  Ada ", "field-1": "36",
                                                            "field-2": '["red"]', "field-3": " keep "},
                      files={"field-4": ("cv.txt", b"hello", "text/plain")})
     assert (r.status_code, r.json()) == (200, {"status": 200}), r.text
@@ -124,14 +124,14 @@ def test_form_submission_gives_labels_submitted_at_and_form_mode(wclient, ann) -
 
 def test_form_v1_without_a_field_value_gives_null_and_a_urlencoded_post_fails(wclient, ann) -> None:
     h = ann.headers
-    definition, hook = _workflow("formTrigger", 1, {"path": "f", "formTitle": "T", "formFields": FORM_FIELDS})
+    definition, _ = _workflow("formTrigger", 1, {"path": "f", "formTitle": "T", "formFields": FORM_FIELDS})
     create(wclient, h, definition)
-    r = wclient.post(f"/webhook-test/{hook}/webhook", data={"field-0": "Bo"}, files={"none": ("", b"", "x/y")})
+    r = wclient.post("/form-test/f/n8n-form", data={"field-0": "Bo"}, files={"none": ("", b"", "x/y")})
     assert r.status_code == 200, r.text
     [item] = _output(wclient, h)
     assert {k: item[k] for k in ("Name", "Age", "Colours", "Notes", "CV file", "formMode")} == {
         "Name": "Bo", "Age": None, "Colours": None, "Notes": None, "CV file": None, "formMode": "test"}
-    r = wclient.post(f"/webhook-test/{hook}/webhook", data={"field-0": "Bo"})  # not multipart/form-data
+    r = wclient.post("/webhook-test/f/n8n-form", data={"field-0": "Bo"})  # not multipart/form-data
     assert r.status_code == 500
     assert r.json() == {"code": 0, "message": "Workflow Form Error: Workflow could not be started!"}
     assert len(_runs(wclient, h)) == 1

@@ -240,7 +240,7 @@ def test_form_trigger_submission_runs_with_the_fields_as_the_item(wclient, ann) 
          "parameters": {"formTitle": "Contact", "formFields": {"values": [{"fieldLabel": "Name"}]}}}],
         "connections": {}}
     wf_id = create_active(wclient, h, definition)
-    r = wclient.post("/webhook/form-hook-1/webhook", data={"field-0": "Ada"}, files={"x": ("", b"", "x/y")})
+    r = wclient.post("/form/form-hook-1", data={"field-0": "Ada"}, files={"x": ("", b"", "x/y")})
     assert r.status_code == 200, r.text
     [listed_run] = _runs(wclient, h, workflow_id=wf_id)
     run = wait_run(wclient, h, listed_run["id"])

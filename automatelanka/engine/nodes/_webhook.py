@@ -1,6 +1,7 @@
 """Webhook methods of trigger nodes: n8n's ``webhook()`` (IWebhookFunctions -> IWebhookResponseData).
 
-A node type served at ``/webhook/<webhookId>/<path>`` declares how a request becomes its run::
+A node type served at ``/webhook/<webhookId>/<path>`` (or, ``route``, at a path of its own, as
+the Form Trigger's ``/form/<path>``) declares how a request becomes its run::
 
     @webhook_method("n8n-nodes-base.stripeTrigger")
     def stripe(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
@@ -91,6 +92,8 @@ class WebhookSpec:
     method: WebhookMethod
     webhooks: tuple[tuple[str, str], ...] = (("POST", "default"),)
     path: str = "webhook"
+    #: n8n's ``isFullPath`` webhooks: the node's whole path from its JSON (None: ``<webhookId>/<path>``).
+    route: Callable[[dict[str, Any]], str] | None = None
 
     @property
     def http_methods(self) -> tuple[str, ...]:
@@ -104,13 +107,15 @@ WEBHOOKS: dict[str, WebhookSpec] = {}
 
 
 def webhook_method(*node_types: str, setup: str | None = None, default: str = "POST",
-                   path: str = "webhook") -> Callable[[WebhookMethod], WebhookMethod]:
+                   path: str = "webhook", route: Callable[[dict[str, Any]], str] | None = None,
+                   ) -> Callable[[WebhookMethod], WebhookMethod]:
     """Declare ``fn`` the webhook method of ``node_types``: ``default`` is the HTTP method of the
-    ``default`` webhook, ``setup`` that of a verification webhook (``GET`` or ``HEAD``) if any."""
+    ``default`` webhook, ``setup`` that of a verification webhook (``GET`` or ``HEAD``) if any;
+    ``route(node)`` the full path of a node when the type's webhooks are ``isFullPath``."""
 
     def decorate(fn: WebhookMethod) -> WebhookMethod:
         hooks = ((setup, "setup"),) if setup else ()
-        spec = WebhookSpec(fn, ((default, "default"), *hooks), path)
+        spec = WebhookSpec(fn, ((default, "default"), *hooks), path, route)
         for node_type in node_types:
             WEBHOOKS[node_type] = spec
         return fn

@@ -9,6 +9,7 @@ start node as n8n's ``getStartNode`` does (§3.2).
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -90,40 +91,136 @@ def form_trigger(ctx: NodeContext) -> NodeOutput:
     return _pass_through(ctx)
 
 
-@webhook_method("n8n-nodes-base.formTrigger")
+def form_path(node: dict[str, Any]) -> str:
+    """The Form Trigger's webhook path (``isFullPath``), served at ``/form/<path>`` and
+    ``/webhook/<path>``: v1 ``<path>/n8n-form``; v2 and v2.1 the ``path`` parameter, v2.2+
+    ``options.path``, else the node's webhookId."""
+    params = node.get("parameters") if isinstance(node.get("parameters"), dict) else {}
+    version = float(node.get("typeVersion") or 1)
+    if version < 2:
+        return f"{params.get('path') or ''}/n8n-form"
+    options = params.get("options") if isinstance(params.get("options"), dict) else {}
+    path = params.get("path") if version <= 2.1 else options.get("path")
+    return str(path or node.get("webhookId") or "")
+
+
+@webhook_method("n8n-nodes-base.formTrigger", setup="GET", route=form_path)
 def form_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
-    """n8n's ``formWebhook`` for a submission (POST; the form page itself, GET, is not served):
-    basic auth (v2+), the response-mode checks, then one item with each field's value under its
-    label, ``submittedAt`` (workflow time zone from v2.1 unless ``options.useWorkflowTimezone``
-    says otherwise, else UTC), ``formMode`` and ``formQueryParameters``; uploaded files as binary."""
+    """n8n's ``formWebhook``: bots refused when ``options.ignoreBots``, basic auth (v2+), the
+    response-mode checks; GET renders the form page; POST (a submission) gives one item with each
+    field's value under its label, ``submittedAt`` (workflow time zone from v2.1 unless
+    ``options.useWorkflowTimezone`` says otherwise, else UTC), ``formMode`` and
+    ``formQueryParameters``, uploaded files as binary, and answers ``{"status": 200}``."""
     from automatelanka.engine.nodes._form_submission import form_return_item
 
     options = ctx.param("options", 0, {}) or {}
-    if ctx.node.type_version > 1 and not _form_auth_ok(ctx, req):
+    if (options.get("ignoreBots") and is_bot(req.header("user-agent"))) or (
+            ctx.node.type_version > 1 and not _form_auth_ok(ctx, req)):
         return WebhookResult(response=HttpResponse(401, None, {"WWW-Authenticate": 'Basic realm="Enter credentials"'}))
     _check_response_mode(ctx)
+    mode = "test" if req.mode == "manual" else "production"
+    if req.method == "GET":
+        return WebhookResult(response=HttpResponse(200, _form_page(ctx, req, options, mode),
+                                                   {"content-type": "text/html; charset=utf-8"}))
     use_zone = options.get("useWorkflowTimezone")
     if use_zone is None and ctx.node.type_version > 2:
         use_zone = True
-    item = form_return_item(ctx, req, ctx.param("formFields.values", 0, []) or [],
-                            "test" if req.mode == "manual" else "production", bool(use_zone))
+    item = form_return_item(ctx, req, ctx.param("formFields.values", 0, []) or [], mode, bool(use_zone))
     return WebhookResult([item], webhook_response={"status": 200})
 
 
-def _form_auth_ok(ctx: NodeContext, req: WebhookRequest) -> bool:
-    """validateWebhookAuthentication for ``authentication: basicAuth`` (any failure answers 401)."""
-    if ctx.param("authentication", 0, "none") != "basicAuth":
-        return True
+#: What ``isbot`` recognises, in short: crawlers, link previewers, headless browsers, HTTP libraries.
+BOT_PATTERN = re.compile(
+    r"bot\b|bot[/_;-]|crawl|spider|slurp|preview|facebookexternalhit|embedly|headless|lighthouse|pingdom|"
+    r"^curl/|^wget/|python-requests|python-urllib|^go-http-client|^java/|^okhttp|^axios/|whatsapp|"
+    r"^mozilla/5\.0 \(compatible; [a-z]+/[0-9.]+; \+https?://", re.I)
+
+
+def is_bot(user_agent: str | None) -> bool:
+    """``isbot(user-agent)`` (an approximation of its pattern list; no user agent: not a bot)."""
+    return bool(user_agent) and BOT_PATTERN.search(user_agent or "") is not None
+
+
+def _form_page(ctx: NodeContext, req: WebhookRequest, options: dict[str, Any], mode: str) -> str:
+    """The GET answer: ``renderForm`` with what ``formWebhook`` gathers."""
+    from automatelanka.engine.nodes import _form_page as page
+
+    response_mode = ctx.param("responseMode", 0, "")
+    submitted_text, redirect_url = None, None
+    respond = options.get("respondWithOptions")
+    if respond:
+        values = (respond.get("values") or {}) if isinstance(respond, dict) else {}
+        if values.get("respondWith") == "text":
+            submitted_text = values.get("formSubmittedText")
+        if values.get("respondWith") == "redirect":
+            redirect_url = values.get("redirectUrl")
+    else:
+        submitted_text = options.get("formSubmittedText")
+    workflow = ctx.state.workflow
+    if any(_is_form_page(workflow.nodes[n]) for n in workflow.descendants(ctx.node.name) if n in workflow.nodes):
+        redirect_url, response_mode = None, "responseNode"
+    return page.render(page.form_data(
+        title=str(ctx.param("formTitle", 0, "") or ""),
+        description=page.sanitize_html(str(ctx.param("formDescription", 0, "") or "")),
+        fields=ctx.param("formFields.values", 0, []) or [], query=req.query, test=mode == "test",
+        response_mode=str(response_mode or ""), submitted_text=submitted_text, redirect_url=redirect_url,
+        attribution=options.get("appendAttribution") is not False,
+        button_label=str(options.get("buttonLabel") or "Submit"), custom_css=options.get("customCss"),
+        auth_token=_form_auth_token(ctx) if ctx.node.type_version > 1 else None))
+
+
+def _is_form_page(node: Any) -> bool:
+    """``isFormConnected``: an n8n Form node or a Wait node resuming on a form after the trigger."""
+    return node.type == "n8n-nodes-base.form" or (
+        node.type == "n8n-nodes-base.wait" and (node.parameters or {}).get("resume") == "form")
+
+
+def _basic_auth_credential(ctx: NodeContext) -> dict[str, Any]:
     from automatelanka.engine.errors import NodeError
-    from automatelanka.engine.nodes._webhook import basic_auth, credential_fields
+    from automatelanka.engine.nodes._webhook import credential_fields
 
     try:
-        expected = credential_fields(ctx, "httpBasicAuth") or {}
+        return credential_fields(ctx, "httpBasicAuth") or {}
     except NodeError:
-        expected = {}
+        return {}
+
+
+def _form_auth_token(ctx: NodeContext) -> str | None:
+    """``generateFormPostBasicAuthToken``: HMAC-SHA256 of ``<node id>-<webhookId>`` keyed with
+    ``user:password`` (the page sends it back as ``x-auth-token``)."""
+    if ctx.param("authentication", 0, "none") == "none":
+        return None
+    expected = _basic_auth_credential(ctx)
+    if not expected.get("user") or not expected.get("password"):
+        return None
+    from automatelanka.engine.nodes._webhook import hmac_hex
+
+    node = ctx.node
+    return hmac_hex("sha256", f"{expected['user']}:{expected['password']}",
+                    f"{_js_text(node.id)}-{_js_text(node.webhook_id)}")
+
+
+def _js_text(value: Any) -> str:
+    return "undefined" if value is None else str(value)
+
+
+def _form_auth_ok(ctx: NodeContext, req: WebhookRequest) -> bool:
+    """validateWebhookAuthentication for ``authentication: basicAuth``: the Authorization header,
+    else the page's ``x-auth-token`` (any failure answers 401)."""
+    if ctx.param("authentication", 0, "none") != "basicAuth":
+        return True
+    import hmac
+
+    from automatelanka.engine.nodes._webhook import basic_auth
+
+    expected = _basic_auth_credential(ctx)
     if not expected.get("user") or not expected.get("password"):
         return False
-    return basic_auth(req.header("authorization")) == (expected["user"], expected["password"])
+    given = basic_auth(req.header("authorization"))
+    if given is None:
+        token, wanted = req.header("x-auth-token") or "", _form_auth_token(ctx) or ""
+        return bool(token) and len(token) == len(wanted) and hmac.compare_digest(token.encode(), wanted.encode())
+    return given == (expected["user"], expected["password"])
 
 
 def _check_response_mode(ctx: NodeContext) -> None:
