@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine
 
 from automatelanka.services import usage
 from automatelanka.services.events import EventBus, LocalBus
-from automatelanka.store.json_text import JSONText
+from automatelanka.store.json_text import JSONText, to_json_text
 from automatelanka.store.repositories import run_exec
 from automatelanka.store.repositories import runs as runs_repo
 from automatelanka.store.repositories import workflows as wf_repo
@@ -208,7 +208,7 @@ def services_for(runtime: Runtime, workspace_id: uuid.UUID, credentials: Any = N
 def _jsonable(value: Any) -> Any:
     """``value`` as plain JSON (bytes and other objects become strings)."""
     try:
-        return json.loads(json.dumps(value, default=_default))
+        return json.loads(to_json_text(value, _default))
     except (TypeError, ValueError):
         return None
 
@@ -216,7 +216,7 @@ def _jsonable(value: Any) -> Any:
 def _json_text(value: Any) -> JSONText:
     """``value`` serialised once for storage (as :func:`_jsonable` would store it)."""
     try:
-        return JSONText(json.dumps(value, default=_default))
+        return to_json_text(value, _default)
     except (TypeError, ValueError):
         return JSONText("null")
 

@@ -10,6 +10,7 @@ renewal has not been heard of yet); without any subscription it is the calendar 
 from __future__ import annotations
 
 import calendar
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -127,8 +128,14 @@ def _step_period(anchor: datetime, at: datetime) -> tuple[datetime, datetime]:
 
 
 def calendar_month(at: datetime) -> tuple[datetime, datetime]:
+    """The UTC calendar month containing ``at``: ``[start, end)``."""
     at = at.astimezone(UTC)
-    start = datetime(at.year, at.month, 1, tzinfo=UTC)
+    return _month(at.year, at.month)
+
+
+@functools.lru_cache(maxsize=64)
+def _month(year: int, month: int) -> tuple[datetime, datetime]:  # every run's usage asks
+    start = datetime(year, month, 1, tzinfo=UTC)
     return start, add_months(start, 1)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -21,6 +22,17 @@ class JSONText(str):
     """A JSON document already serialised (``JSONText(json.dumps(value))``)."""
 
     __slots__ = ()
+
+
+def to_json_text(value: Any, default: Any = None) -> JSONText:
+    """``value`` serialised with orjson (about 5x ``json.dumps``; NaN and infinities become null, as
+    JavaScript's ``JSON.stringify`` does); what orjson cannot encode (integers beyond 64 bits)
+    falls back to ``json.dumps``. ``default`` converts other objects. TypeError/ValueError if
+    neither can."""
+    try:
+        return JSONText(orjson.dumps(value, default=default, option=orjson.OPT_NON_STR_KEYS).decode())
+    except TypeError:
+        return JSONText(json.dumps(value, default=default))
 
 
 def _same(text: Any) -> Any:

@@ -128,3 +128,12 @@ def test_insert_finished_of_a_deleted_workflow_is_an_integrity_error(run_ids) ->
     with pytest.raises(IntegrityError), engine.begin() as conn:
         run_exec.insert_finished(conn, run, status="success", output=None, error=None, node_executions=0,
                                  at=utcnow())
+
+
+def test_json_text_is_javascript_json_and_keeps_what_orjson_cannot_encode() -> None:
+    from automatelanka.store.json_text import to_json_text
+
+    assert to_json_text({"a": float("nan")}) == '{"a":null}'  # as JSON.stringify
+    assert json.loads(to_json_text({1: "x", None: "y"})) == {"1": "x", "null": "y"}
+    assert json.loads(to_json_text({"big": 2 ** 70})) == {"big": 2 ** 70}  # beyond 64 bits: json.dumps
+    assert json.loads(to_json_text({"b": b"\x00"}, default=lambda o: o.hex())) == {"b": "00"}
