@@ -81,8 +81,13 @@ def _trigger_hook(node: dict[str, Any]) -> Hook | None:
     full = spec.route(node).strip("/") if spec is not None and spec.route is not None else None
     if not (full or (webhook_id and full is None)):
         return None
+    answer: dict[str, Any] = {}
+    if node.get("type") == FORM_TYPE:  # a form answers per its responseMode (lastNode: responseData noData)
+        mode = str(_params(node).get("responseMode") or "onReceived")
+        answer = {"response_mode": mode, "response_data": "noData" if mode == "lastNode" else "firstEntryJson"}
     return Hook(node_name=node["name"], methods=methods, path=full or f"{webhook_id}/{path}",
-                webhook_id=node.get("webhookId"), kind="form" if node.get("type") == FORM_TYPE else "service")
+                webhook_id=node.get("webhookId"), kind="form" if node.get("type") == FORM_TYPE else "service",
+                **answer)
 
 
 @dataclass

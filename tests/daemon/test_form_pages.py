@@ -181,3 +181,43 @@ def test_ignore_bots_refuses_link_previewers(wclient, ann) -> None:
     assert wclient.get(f"/form-test/{hook}", headers=preview).status_code == 401
     browser = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
     assert wclient.get(f"/form-test/{hook}", headers=browser).status_code == 200
+
+
+def _then(definition: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    definition["nodes"].append({"id": "next", "position": [200, 0], **node})
+    definition["connections"] = {"On form submission": {"main": [[{"node": node["name"], "type": "main",
+                                                                     "index": 0}]]}}
+    return definition
+
+
+def test_last_node_answers_after_the_run_with_no_data(wclient, ann) -> None:
+    h = ann.headers
+    definition, hook = form_workflow(responseMode="lastNode")
+    _then(definition, {"name": "Tag", "type": "n8n-nodes-base.set", "typeVersion": 3.4, "parameters": {
+        "assignments": {"assignments": [{"id": "a", "name": "tagged", "value": "yes", "type": "string"}]}}})
+    create(wclient, ann.headers, definition)
+    r = wclient.post(f"/form-test/{hook}", data={"field-0": "Ada"}, files={"none": ("", b"", "x/y")})
+    assert (r.status_code, r.content) == (200, b"")  # responseData noData, once the run is over
+    [listed] = runs(wclient, h)
+    assert listed["status"] == "success"
+
+
+def test_last_node_failure_answers_error_in_workflow(wclient, ann) -> None:
+    definition, hook = form_workflow(responseMode="lastNode")
+    _then(definition, {"name": "Fail", "type": "n8n-nodes-base.stopAndError", "typeVersion": 1,
+                       "parameters": {"errorMessage": "nope"}})
+    create(wclient, ann.headers, definition)
+    r = wclient.post(f"/form-test/{hook}", data={"field-0": "Ada"}, files={"none": ("", b"", "x/y")})
+    assert (r.status_code, r.json()) == (500, {"message": "Error in workflow"})  # the page shows its problem card
+
+
+def test_v2_response_node_answers_what_the_respond_node_sends(wclient, ann) -> None:
+    definition, _ = form_workflow(2.1, path="ask", responseMode="responseNode")
+    _then(definition, {"name": "Respond", "type": "n8n-nodes-base.respondToWebhook", "typeVersion": 1.1,
+                       "parameters": {"respondWith": "json",
+                                      "responseBody": '={{ {"formSubmittedText": "Hi " + $json.Name} }}'}})
+    create(wclient, ann.headers, definition)
+    doc = page(wclient.get("/form-test/ask"))
+    assert 'var useResponseData = true;' in str(doc)  # the page reads formSubmittedText / redirectURL
+    r = wclient.post("/form-test/ask", data={"field-0": "Ada"}, files={"none": ("", b"", "x/y")})
+    assert (r.status_code, r.json()) == (200, {"formSubmittedText": "Hi Ada"})

@@ -15,7 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from automatelanka.engine.items import Item, NodeOutput
-from automatelanka.engine.nodes._webhook import HttpResponse, WebhookRequest, WebhookResult, webhook_method
+from automatelanka.engine.nodes._webhook import (
+    UNSET,
+    HttpResponse,
+    WebhookRequest,
+    WebhookResult,
+    webhook_method,
+)
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.workflow import Node
 
@@ -110,7 +116,8 @@ def form_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
     response-mode checks; GET renders the form page; POST (a submission) gives one item with each
     field's value under its label, ``submittedAt`` (workflow time zone from v2.1 unless
     ``options.useWorkflowTimezone`` says otherwise, else UTC), ``formMode`` and
-    ``formQueryParameters``, uploaded files as binary, and answers ``{"status": 200}``."""
+    ``formQueryParameters``, uploaded files as binary, and answers ``{"status": 200}`` (``onReceived``;
+    ``lastNode`` answers nothing once the run is over, ``responseNode`` what that node sends)."""
     from automatelanka.engine.nodes._form_submission import form_return_item
 
     options = ctx.param("options", 0, {}) or {}
@@ -126,7 +133,9 @@ def form_webhook(ctx: NodeContext, req: WebhookRequest) -> WebhookResult:
     if use_zone is None and ctx.node.type_version > 2:
         use_zone = True
     item = form_return_item(ctx, req, ctx.param("formFields.values", 0, []) or [], mode, bool(use_zone))
-    return WebhookResult([item], webhook_response={"status": 200})
+    # n8n answers webhookResponse only in onReceived mode; lastNode / responseNode answer after the run
+    on_received = ctx.param("responseMode", 0, "onReceived") == "onReceived"
+    return WebhookResult([item], webhook_response={"status": 200} if on_received else UNSET)
 
 
 #: What ``isbot`` recognises, in short: crawlers, link previewers, headless browsers, HTTP libraries.
