@@ -673,3 +673,5 @@ def _filter_statuses(events: list[dict[str, Any]], allowed: Any) -> list[dict[st
         return [e for e in events if not (isinstance(e.get("statuses"), list) and e["statuses"])
                 or any(_get(s, "status") in allowed for s in e["statuses"])]
     return events
+
+from automatelanka.engine.nodes import service_trigger_payloads as _payloads  # noqa: E402,F401  (their webhook methods)

@@ -42,7 +42,7 @@ def test_paths_and_methods() -> None:
     assert webhook_spec("n8n-nodes-base.whatsAppTrigger").http_methods == ("POST", "GET")
     assert webhook_spec("n8n-nodes-base.trelloTrigger").http_methods == ("POST", "HEAD")
     assert webhook_spec("n8n-nodes-base.getResponseTrigger").http_methods == ("GET",)
-    assert webhook_spec("n8n-nodes-base.awsSnsTrigger") is None  # not declared: the generic request item
+    assert webhook_spec("n8n-nodes-base.payPalTrigger") is None  # not declared: the generic request item
 
 
 def test_convert_kit_and_gitlab_wrap_the_request() -> None:
