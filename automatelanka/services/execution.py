@@ -64,30 +64,49 @@ def _lock_file(engine: Engine) -> int | None:
 
 
 @contextmanager
-def writing(engine: Engine, conn: Connection | None = None) -> Iterator[Connection]:
-    """A write transaction (on ``conn`` if given, else on a pooled connection). On SQLite, writers
-    queue on a lock first (this process's threads on a mutex, the processes of ``al up --workers
-    N`` on a file lock): waiting in SQLite's busy handler (sleeps of up to 100 ms) would make the
-    tail latency explode under load."""
-    begin = engine.begin if conn is None else _transaction_on(conn)
+def write_lock(engine: Engine, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the database's write lock while the block runs; yields whether it is held (always,
+    unless ``wait`` is False and another writer has it). On SQLite, writers queue on a lock first
+    (this process's threads on a mutex, the processes of ``al up --workers N`` on a file lock):
+    waiting in SQLite's busy handler (sleeps of up to 100 ms) would make the tail latency explode
+    under load. Other databases lock rows themselves: nothing to hold."""
     if engine.dialect.name != "sqlite":
-        with begin() as tx:
-            yield tx
+        yield True
         return
-    fd = _lock_file(engine)
-    with _SQLITE_WRITES:
+    if not _SQLITE_WRITES.acquire(blocking=wait):
+        yield False
+        return
+    try:
+        fd = _lock_file(engine)
         if fd is None:
-            with begin() as tx:
-                yield tx
+            yield True
             return
         import fcntl
 
-        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            with begin() as tx:
-                yield tx
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        _SQLITE_WRITES.release()
+
+
+@contextmanager
+def writing(engine: Engine, conn: Connection | None = None, *, locked: bool = False) -> Iterator[Connection]:
+    """A write transaction (on ``conn`` if given, else on a pooled connection), under the
+    :func:`write_lock` (``locked``: the caller holds it already)."""
+    begin = engine.begin if conn is None else _transaction_on(conn)
+    if locked:
+        with begin() as tx:
+            yield tx
+        return
+    with write_lock(engine), begin() as tx:
+        yield tx
 
 
 def _transaction_on(conn: Connection) -> Callable[[], Any]:

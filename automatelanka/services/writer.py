@@ -29,6 +29,8 @@ log = logging.getLogger("automatelanka.writer")
 T = TypeVar("T")
 Job = Callable[[Connection], Any]
 _STOP = object()
+#: How soon a loop flush that found the write lock taken tries again.
+RETRY_S = 0.001
 
 
 class Writer:
@@ -87,7 +89,8 @@ class LoopWriter:
     SQLite writes are in-process and short, so this costs the loop less than handing each job to
     a writer thread did: no thread wakeups, and no fight for the GIL (the thread released it for
     every statement and waited to get it back, about 20 context switches per webhook run).
-    ``submit`` from another thread hands the job to the loop."""
+    ``submit`` from another thread hands the job to the loop. The write lock is never waited
+    for on the loop: while another writer holds it, the flush is retried a millisecond later."""
 
     def __init__(self, engine: Engine, loop: asyncio.AbstractEventLoop, *, max_batch: int = 64) -> None:
         self.engine = engine
@@ -115,17 +118,32 @@ class LoopWriter:
             self._scheduled = True
             self.loop.call_soon(self._flush)
 
-    def _flush(self) -> None:
+    def _flush(self, *, wait: bool = False) -> None:
+        """Write what is pending. The write lock is taken without waiting: while another writer
+        (thread or process) holds it, the loop keeps serving and the flush is tried again shortly,
+        with whatever finished meanwhile added to it."""
+        from automatelanka.services.execution import write_lock
+
         self._scheduled = False
-        while self._pending:
-            batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
-            if self._conn is None:  # its own connection: its page cache stays warm between batches
-                self._conn = self.engine.connect()
-            try:
-                write_batch(self.engine, batch, self._conn)
-            except Exception:  # the connection itself failed: the next batch opens a new one
-                self._drop_connection()
-                raise
+        if not self._pending:
+            return
+        with write_lock(self.engine, wait=wait) as held:
+            if not held:
+                self._scheduled = True
+                self.loop.call_later(RETRY_S, self._flush)
+                return
+            while self._pending:
+                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+                if self._conn is None:  # its own connection: its page cache stays warm between batches
+                    self._conn = self.engine.connect()
+                try:
+                    write_batch(self.engine, batch, self._conn, locked=True)
+                except Exception as exc:  # the connection itself failed: the next batch opens a new one
+                    log.exception("writing a batch of %d runs failed", len(batch))
+                    self._drop_connection()
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
 
     def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None
@@ -136,13 +154,15 @@ class LoopWriter:
     def close(self, timeout: float = 10.0) -> None:
         """Write what is pending (call from the loop's thread) and refuse new jobs."""
         self._closed = True
-        self._flush()
+        self._flush(wait=True)
         self._drop_connection()
 
 
-def write_batch(engine: Engine, batch: list[tuple[Job, Future[Any]]], conn: Connection | None = None) -> None:
-    """Run the jobs of ``batch`` in one transaction (on ``conn`` if given) and resolve their futures
-    after the commit; if any job raises, roll back and run each job alone (see module docstring)."""
+def write_batch(engine: Engine, batch: list[tuple[Job, Future[Any]]], conn: Connection | None = None, *,
+                locked: bool = False) -> None:
+    """Run the jobs of ``batch`` in one transaction (on ``conn`` if given; ``locked``: the caller
+    holds the write lock) and resolve their futures after the commit; if any job raises, roll
+    back and run each job alone (see module docstring)."""
     from automatelanka.services.execution import writing
     from automatelanka.store.repositories.usage import batched
 
@@ -151,7 +171,7 @@ def write_batch(engine: Engine, batch: list[tuple[Job, Future[Any]]], conn: Conn
         return
     if len(pending) > 1:
         try:
-            with writing(engine, conn) as tx, batched(tx):
+            with writing(engine, conn, locked=locked) as tx, batched(tx):
                 results = [job(tx) for job, _ in pending]
         except Exception:
             log.debug("a grouped write failed; writing the %d jobs one by one", len(pending), exc_info=True)
@@ -161,7 +181,7 @@ def write_batch(engine: Engine, batch: list[tuple[Job, Future[Any]]], conn: Conn
             return
     for job, future in pending:
         try:
-            with writing(engine, conn) as tx, batched(tx):
+            with writing(engine, conn, locked=locked) as tx, batched(tx):
                 result = job(tx)
         except Exception as exc:  # handed to the caller
             future.set_exception(exc)
