@@ -103,12 +103,13 @@ class RequestMiddleware:
             elapsed = time.perf_counter() - started
             route = _route_template(scope) if wait is None else "rate_limited"
             metrics.observe_request(scope.get("method", ""), route, status, elapsed)
-            access_log.info(
-                "%s %s %s", scope.get("method"), path, status,
-                extra={"method": scope.get("method"), "path": path, "route": route, "status": status,
-                       "ms": round(elapsed * 1000, 2), "request_id": request_id, "ip": ip,
-                       "workspace": state.get("workspace_id"), "user": state.get("user_id")},
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %s", scope.get("method"), path, status,
+                    extra={"method": scope.get("method"), "path": path, "route": route, "status": status,
+                           "ms": round(elapsed * 1000, 2), "request_id": request_id, "ip": ip,
+                           "workspace": state.get("workspace_id"), "user": state.get("user_id")},
+                )
 
     @staticmethod
     async def _too_many(send: Send, wait: float) -> None:
