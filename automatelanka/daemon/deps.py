@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,13 +121,36 @@ def _presented(request: Request) -> str | None:
     return key.strip() if key else None
 
 
-def current_identity(request: Request) -> Identity:
-    """Who is calling: a JWT access token or an API key (``al_...``). 401 otherwise."""
-    cached = getattr(request.state, "identity", None)
-    if cached is not None:
-        return cached
+_CLAIMS_MAX = 4096
+#: (signing key, access token) -> its claims. Decoding verifies the signature and the claims, which
+#: depend only on the token and the key, except the expiry, which is checked again on every use.
+_claims: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def access_claims(settings: Settings, token: str) -> dict[str, Any]:
+    """The claims of a valid access token (decoded once per token); InvalidToken otherwise."""
+    from automatelanka.services import auth as auth_service
+    from automatelanka.services.keys import signing_key
+
+    key = (signing_key(settings), token)
+    claims = _claims.get(key)
+    if claims is None:
+        claims = auth_service.decode_access_token(settings, token)
+        if len(_claims) >= _CLAIMS_MAX:
+            _claims.clear()  # tokens live 15 minutes: old ones are not worth keeping in order
+        _claims[key] = claims
+    elif int(claims["exp"]) <= time.time():  # as PyJWT checks it (no leeway)
+        raise auth_service.InvalidToken("access token expired")
+    return claims
+
+
+def _caller(request: Request, wanted: str | None) -> tuple[Identity, dict[str, Any] | None]:
+    """Who is calling (401 otherwise) and, for an access token, the user's row from
+    :func:`accounts.caller` for workspace ``wanted`` (id or slug; None: the default one), both
+    read in one query. For an API key the row is None (its workspace is resolved with the key)."""
     from automatelanka.services import api_keys
     from automatelanka.services import auth as auth_service
+    from automatelanka.store.repositories import accounts
     from automatelanka.store.repositories import users as user_repo
 
     token = _presented(request)
@@ -135,6 +159,7 @@ def current_identity(request: Request) -> Identity:
     engine: Engine = request.app.state.db
     key_row = None
     impersonator = None
+    row = None
     if token.startswith(api_keys.KEY_PREFIX):
         with engine.connect() as conn:
             key_row = api_keys.resolve(conn, token)
@@ -143,19 +168,40 @@ def current_identity(request: Request) -> Identity:
             user = user_repo.get_user(conn, key_row["user_id"]) if key_row["user_id"] else None
     else:
         try:
-            claims = auth_service.decode_access_token(request.app.state.settings, token)
+            claims = access_claims(request.app.state.settings, token)
         except auth_service.InvalidToken as exc:
             raise unauthenticated(str(exc)) from None
         impersonator = uuid.UUID(claims["imp"]) if "imp" in claims else None
         with engine.connect() as conn:
-            user = user_repo.get_user(conn, uuid.UUID(claims["sub"]))
+            user = row = accounts.caller(conn, uuid.UUID(claims["sub"]), _workspace_ref(wanted))
     if user is None or not user["is_active"]:
         raise unauthenticated("account not found or disabled")
-    identity = Identity(user["id"], user["email"], bool(user.get("is_platform_admin")),
-                        {k: v for k, v in key_row.items() if k != "key_hash"} if key_row else None, impersonator)
-    request.state.identity = identity
-    request.state.user_id = str(user["id"])
-    return identity
+    identity = getattr(request.state, "identity", None)
+    if identity is None:
+        identity = Identity(user["id"], user["email"], bool(user.get("is_platform_admin")),
+                            {k: v for k, v in key_row.items() if k != "key_hash"} if key_row else None,
+                            impersonator)
+        request.state.identity = identity
+        request.state.user_id = str(user["id"])
+    return identity, row
+
+
+def _workspace_ref(wanted: str | None) -> uuid.UUID | str | None:
+    """``wanted`` as :func:`services.workspaces.find_workspace` reads it: an id, else a slug."""
+    if wanted is None:
+        return None
+    try:
+        return uuid.UUID(wanted)
+    except ValueError:
+        return wanted
+
+
+def current_identity(request: Request) -> Identity:
+    """Who is calling: a JWT access token or an API key (``al_...``). 401 otherwise."""
+    cached = getattr(request.state, "identity", None)
+    if cached is not None:
+        return cached
+    return _caller(request, None)[0]
 
 
 def session_user(identity: Identity = Depends(current_identity)) -> Identity:
@@ -197,45 +243,36 @@ def _touch_key(engine: Engine, key: dict[str, Any]) -> None:
         log.exception("could not record API key use")
 
 
-def resolve_principal(request: Request, identity: Identity, wanted: str | None) -> Principal:
+def resolve_principal(request: Request, identity: Identity | None, wanted: str | None) -> Principal:
     """The caller within workspace ``wanted`` (id or slug), or their default workspace.
 
     Without ``wanted``: the API key's workspace, or the user's first workspace. A workspace the
-    caller is not a member of is reported as not found.
+    caller is not a member of is reported as not found. ``identity`` None: the caller is read here
+    too (with an access token, user, workspace and role come from one query).
     """
     cache: dict[str | None, Principal] | None = getattr(request.state, "principals", None)
     if cache is None:
         cache = request.state.principals = {}
     if wanted in cache:
         return cache[wanted]
-    from automatelanka.services import workspaces as ws_service
-
-    engine: Engine = request.app.state.db
-    with engine.connect() as conn:
-        if wanted is not None:
-            workspace = ws_service.find_workspace(conn, wanted)
-        elif identity.api_key is not None:
-            workspace = {"id": identity.api_key["workspace_id"]}
-        else:
-            workspace = ws_service.default_workspace(conn, identity.user_id)
-            if workspace is None:
-                raise not_found("workspace (you belong to none; create one)")
-        if workspace is None:
+    if identity is None or identity.api_key is None:
+        identity, row = _caller(request, wanted)
+    if identity.api_key is not None:
+        workspace_id, role = _key_membership(request, identity, wanted)
+    else:
+        assert row is not None
+        workspace_id, role = row["workspace_id"], row["role"]
+        if workspace_id is None:
+            raise not_found("workspace" if wanted is not None else "workspace (you belong to none; create one)")
+        if role is None:
             raise not_found("workspace")
-        if identity.api_key is not None and workspace["id"] != identity.api_key["workspace_id"]:
-            raise not_found("workspace")
-        membership = ws_service.membership(conn, workspace["id"], identity.user_id)
-    if membership is None:
-        if identity.api_key is not None:
-            raise unauthenticated("the API key's owner is no longer a member of its workspace")
-        raise not_found("workspace")
-    request.state.workspace_id = str(workspace["id"])
-    _check_workspace_rate(request, workspace["id"])
+    request.state.workspace_id = str(workspace_id)
+    _check_workspace_rate(request, workspace_id)
     key = identity.api_key
     if key is not None:
-        _touch_key(engine, key)
+        _touch_key(request.app.state.db, key)
     principal = Principal(
-        user_id=identity.user_id, workspace_id=workspace["id"], role=membership["role"],
+        user_id=identity.user_id, workspace_id=workspace_id, role=role,
         is_platform_admin=identity.is_platform_admin, api_key_id=key["id"] if key else None,
         scopes=frozenset(key["scopes"]) if key else frozenset(), impersonator_id=identity.impersonator_id,
     )
@@ -244,10 +281,28 @@ def resolve_principal(request: Request, identity: Identity, wanted: str | None) 
     return principal
 
 
-def current_principal(request: Request, identity: Identity = Depends(current_identity)) -> Principal:
+def _key_membership(request: Request, identity: Identity, wanted: str | None) -> tuple[uuid.UUID, str]:
+    """(workspace id, role) of an API key's owner in the key's workspace, which ``wanted`` (if
+    given) must name: 404 otherwise; 401 when the owner is no longer a member there."""
+    from automatelanka.services import workspaces as ws_service
+
+    key = identity.api_key
+    assert key is not None
+    with request.app.state.db.connect() as conn:
+        if wanted is not None:
+            workspace = ws_service.find_workspace(conn, wanted)
+            if workspace is None or workspace["id"] != key["workspace_id"]:
+                raise not_found("workspace")
+        membership = ws_service.membership(conn, key["workspace_id"], identity.user_id)
+    if membership is None:
+        raise unauthenticated("the API key's owner is no longer a member of its workspace")
+    return key["workspace_id"], membership["role"]
+
+
+def current_principal(request: Request) -> Principal:
     """The caller within the request's workspace: the ``X-Workspace`` header (id or slug) or
     the default one (see :func:`resolve_principal`)."""
-    return resolve_principal(request, identity, request.headers.get("x-workspace", "").strip() or None)
+    return resolve_principal(request, None, request.headers.get("x-workspace", "").strip() or None)
 
 
 def _check(principal: Principal, permission: str) -> Principal:
@@ -256,6 +311,31 @@ def _check(principal: Principal, permission: str) -> Principal:
             raise forbidden(f"this API key's scopes do not include {permission}")
         raise forbidden(f"your role ({principal.role}) does not allow {permission}")
     return principal
+
+
+async def credentials(request: Request) -> None:
+    """401 unless the request carries credentials: an API key (looked up later), or an access token
+    (verified here: signature and expiry, no I/O). For routes that resolve the caller later with
+    :func:`authorize`, so that a request without valid credentials still gets its 401 before its
+    parameters are validated."""
+    from automatelanka.services import api_keys
+    from automatelanka.services import auth as auth_service
+
+    token = _presented(request)
+    if not token:
+        raise unauthenticated()
+    if not token.startswith(api_keys.KEY_PREFIX):
+        try:
+            access_claims(request.app.state.settings, token)
+        except auth_service.InvalidToken as exc:
+            raise unauthenticated(str(exc)) from None
+
+
+def authorize(request: Request, permission: str) -> Principal:
+    """The caller within the request's workspace if they hold ``permission`` (as ``require``), for
+    a route that resolves it in the worker thread doing its own work: one thread hop instead of two.
+    Call it before reading anything."""
+    return _check(current_principal(request), permission)
 
 
 def require(permission: str, *, path_param: str | None = None) -> Callable[..., Principal]:
@@ -268,14 +348,14 @@ def require(permission: str, *, path_param: str | None = None) -> Callable[..., 
         raise ValueError(f"unknown permission {permission!r}")
 
     if path_param is None:
-        def dependency(principal: Principal = Depends(current_principal)) -> Principal:
-            return _check(principal, permission)
+        async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+            return _check(principal, permission)  # no I/O: not worth a hop to a worker thread
     else:
-        def dependency(request: Request, identity: Identity = Depends(current_identity), **path: str) -> Principal:
-            return _check(resolve_principal(request, identity, path[path_param]), permission)
+        def dependency(request: Request, **path: str) -> Principal:  # type: ignore[misc]
+            return _check(resolve_principal(request, None, path[path_param]), permission)
 
         # Declare the path parameter so it is validated and documented in the OpenAPI schema.
-        params = list(inspect.signature(dependency).parameters.values())[:2]
+        params = list(inspect.signature(dependency).parameters.values())[:1]
         params.append(inspect.Parameter(path_param, inspect.Parameter.KEYWORD_ONLY, annotation=str,
                                         default=Path(description="Workspace id or slug")))
         dependency.__signature__ = inspect.Signature(params, return_annotation=Principal)  # type: ignore[attr-defined]

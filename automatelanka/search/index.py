@@ -16,7 +16,7 @@ import contextlib
 import uuid
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 from sqlalchemy import text as _text
@@ -63,8 +63,10 @@ class Filters:
     types_any: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """One matching document (a tuple: hundreds are built per search, and a frozen dataclass's
+    ``__init__`` costs several times a tuple's)."""
+
     rowid: Any
     raw_id: Any  # the workflow id as stored; see ``workflow_id``
     types: frozenset[str]

@@ -16,6 +16,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 BUSY_TIMEOUT_S = 30
+#: Page cache per connection (SQLite's default is 2 MiB): searches read the full-text index and
+#: its documents on every request, and with the default they are read again from the OS each time.
+CACHE_KIB = 16 * 1024
 READ_ONLY = "al_read_only"
 
 
@@ -69,6 +72,7 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         finally:
             cursor.close()
 

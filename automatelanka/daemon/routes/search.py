@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
+import anyio
+import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
-from automatelanka.daemon.deps import Principal, require
+from automatelanka.daemon.deps import Principal, authorize, credentials, require
 from automatelanka.daemon.errors import not_found
 from automatelanka.daemon.routes._execution_common import engine, reading, service_errors
 from automatelanka.services import search as service
@@ -23,10 +25,10 @@ def _ready(request: Request, principal: Principal) -> Any:
     return reading(engine(request))
 
 
-@router.get("/semantic", summary="Search workflows by keywords or a sentence, with filters and facets")
-def semantic(
+@router.get("/semantic", summary="Search workflows by keywords or a sentence, with filters and facets",
+            dependencies=[Depends(credentials)])
+async def semantic(
     request: Request,
-    principal: Principal = Depends(require("workflow:read")),
     q: str = Query("", max_length=500, description="Keywords or a sentence ('email me new rss items')."),
     limit: int = Query(20, ge=1, le=service.MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10_000),
@@ -39,18 +41,25 @@ def semantic(
     facets: bool = Query(False, description="Add counts per trigger, complexity, integration, visibility."),
     prefix: bool = Query(False, description="Search as you type: a free word at the end of q matches the start "
                                             "of words ('doub' finds 'Double it')."),
-) -> JSONResponse:
+) -> Response:
+    """Needs ``workflow:read``. The caller is resolved in the worker thread that searches (one hop
+    off the event loop per request, not two); the answer is plain JSON, encoded there too."""
     filters = service.SearchFilters(trigger_type=trigger, integration=integration, complexity=complexity,
                                     active=active, public=public)
-    with service_errors(), _ready(request, principal) as conn:
-        found = service.search_workflows(conn, principal.workspace_id, q, limit=limit, offset=offset,
-                                         filters=filters, include_public=include_public, facets=facets,
-                                         prefix=prefix)
-    out: dict[str, Any] = {"query": found.query, "total": found.total, "limit": limit, "offset": offset,
-                           "understood": found.understood, "results": found.results}
-    if facets:
-        out["facets"] = found.facets
-    return JSONResponse(out)  # plain JSON already: skips FastAPI's validation pass (and its thread hop)
+
+    def run() -> bytes:
+        principal = authorize(request, "workflow:read")
+        with service_errors(), _ready(request, principal) as conn:
+            found = service.search_workflows(conn, principal.workspace_id, q, limit=limit, offset=offset,
+                                             filters=filters, include_public=include_public, facets=facets,
+                                             prefix=prefix)
+        out: dict[str, Any] = {"query": found.query, "total": found.total, "limit": limit, "offset": offset,
+                               "understood": found.understood, "results": found.results}
+        if facets:
+            out["facets"] = found.facets
+        return orjson.dumps(out)
+
+    return Response(await anyio.to_thread.run_sync(run), media_type="application/json")
 
 
 @router.get("/similar/{workflow_id}", summary="Workflows sharing integrations and structure with this one")
