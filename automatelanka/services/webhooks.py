@@ -56,6 +56,12 @@ class Hook:
     #: ``webhook`` (Webhook node), ``service`` (a service's trigger) or ``form`` (n8n Form Trigger).
     kind: str = "webhook"
 
+    def url_path(self, *, test: bool = False) -> str:
+        """Where n8n shows it: ``/form/<path>`` for a form (``/webhook/<path>`` serves it too),
+        ``/webhook/<path>`` otherwise; ``-test`` for the test URL."""
+        prefix = "form" if self.kind == "form" else "webhook"
+        return f"/{prefix}{'-test' if test else ''}/{self.path}"
+
 
 @functools.cache
 def is_service_trigger(node_type: str) -> bool:

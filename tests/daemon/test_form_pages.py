@@ -110,6 +110,17 @@ def test_the_form_path_option_is_its_url_once_active(wclient, ann) -> None:
     assert wclient.get("/webhook/contact").status_code == 200  # n8n's /webhook/ serves forms too
 
 
+def test_activation_and_the_webhook_list_show_the_form_url(wclient, ann) -> None:
+    h = ann.headers
+    definition, _ = form_workflow(options={"path": "signup"})
+    wf = create(wclient, h, definition)
+    activated = wclient.post(f"/api/workflows/{wf}/activate", headers=h).json()
+    assert [w["url"] for w in activated["webhooks"]] == ["/form/signup"]
+    [listed] = wclient.get(f"/api/workflows/{wf}/webhooks", headers=h).json()["items"]
+    assert listed["production_url"].endswith("/form/signup") and listed["test_url"].endswith("/form-test/signup")
+    page(wclient.get("/form/signup"))
+
+
 def test_v2_1_uses_its_path_parameter(wclient, ann) -> None:
     definition, _ = form_workflow(2.1, path="signup")
     create(wclient, ann.headers, definition)

@@ -382,7 +382,7 @@ def list_webhooks(workflow_id: uuid.UUID, request: Request,
     with service_errors(), reading(engine(request)) as conn:
         wf = workflows.get(conn, principal.workspace_id, workflow_id)
         items = [{"node": h.node_name, "methods": list(h.methods), "path": h.path,
-                  "production_url": f"{base}/webhook/{h.path}", "test_url": f"{base}/webhook-test/{h.path}",
+                  "production_url": f"{base}{h.url_path()}", "test_url": f"{base}{h.url_path(test=True)}",
                   "response_mode": h.response_mode, "active": bool(wf["active"]),
                   "signed": webhook_secrets.get_secret(conn, principal.workspace_id, workflow_id, h.node_name)
                   is not None}

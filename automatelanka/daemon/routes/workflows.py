@@ -206,7 +206,7 @@ def activate(workflow_id: uuid.UUID, request: Request,
     hooks = webhooks.hooks_of(row["definition"])
     sched = schedules.rules_of(row["definition"])
     return {**_summary(row), "webhooks": [{"node": h.node_name, "methods": list(h.methods),
-                                           "url": f"/webhook/{h.path}"} for h in hooks],
+                                           "url": h.url_path()} for h in hooks],
             "schedules": [{"node": n, "rule_index": i, "cron": c} for n, i, c, _ in sched]}
 
 
