@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import stat
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +9,7 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from ._server import free_port
 from .conftest import PASSWORD, error
 
 
@@ -157,12 +157,6 @@ def test_without_smtp_the_link_is_logged_for_the_operator(client, caplog) -> Non
     assert len(logged) == 1 and "verify-email?token=" in logged[0] and PASSWORD not in logged[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     from aiosmtpd.controller import Controller
@@ -177,7 +171,7 @@ def smtp_server():
             self.messages.append(message)
 
     handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller, handler.messages
@@ -201,7 +195,7 @@ def test_reset_mail_arrives_over_smtp(make_app, smtp_server, register) -> None:
 
 
 def test_unreachable_smtp_does_not_fail_the_request(make_app) -> None:
-    app = make_app(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_tls=False)
+    app = make_app(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_tls=False)
     with TestClient(app) as c:
         r = c.post("/api/auth/register", json={"email": "x@example.com", "password": PASSWORD})
         assert r.status_code == 201

@@ -21,6 +21,8 @@ import pytest
 
 from automatelanka.services.events import SocketBus
 
+from ._server import free_port, wait_ready
+
 WORKFLOW = {
     "name": "hook", "nodes": [
         {"name": "Webhook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "position": [0, 0],
@@ -104,15 +106,9 @@ def test_a_bus_is_listened_only_while_someone_here_or_in_another_process_subscri
     asyncio.run(scenario())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_al_up_with_two_processes_streams_every_runs_events(short_dir: Path) -> None:
     """/api/events served by one process sees the runs both processes execute."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "AL_HOME": str(short_dir / "home"), "AL_SECRET_KEY": "test-" + "k" * 40,
            "AL_RATE_LIMIT_IP": "0", "AL_RATE_LIMIT_AUTH": "0", "AL_RATE_LIMIT_WORKSPACE": "0"}
@@ -123,15 +119,7 @@ def test_al_up_with_two_processes_streams_every_runs_events(short_dir: Path) -> 
                                "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "al up did not become ready"
-            time.sleep(0.2)
+        wait_ready(base, server)
         client = httpx.Client(base_url=base, timeout=30)
         reg = client.post("/api/auth/register", json={"email": "bus@example.com", "password": "bus password 12"})
         assert reg.status_code in (200, 201), reg.text

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from fastapi.testclient import TestClient
 from automatelanka.daemon.logs import JsonFormatter, scrub
 from automatelanka.daemon.ratelimit import MemoryLimiter, RedisLimiter
 
+from ._server import free_port, wait_ready
 from .conftest import PASSWORD, create_api_key, error, in_ci_or_skip, register_user
 
 
@@ -133,12 +132,6 @@ def test_cors_allows_only_configured_origins(make_app) -> None:
         assert "access-control-allow-origin" not in other.headers
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_al_init_then_al_up_serves_the_api(tmp_path: Path) -> None:
     env = {**os.environ, "AL_HOME": str(tmp_path / "home"), "AL_SECRET_KEY": ""}
     env.pop("AL_DATABASE_URL", None)
@@ -153,20 +146,12 @@ def test_al_init_then_al_up_serves_the_api(tmp_path: Path) -> None:
                            env=env, capture_output=True, text=True, timeout=60)
     assert short.returncode == 2 and "password" in short.stderr
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*al, "up", "--host", "127.0.0.1", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "al up did not become ready"
-            time.sleep(0.2)
+        wait_ready(base, server, timeout=30)
         login = httpx.post(f"{base}/api/auth/login", json={"email": "root@example.com", "password": PASSWORD})
         assert login.status_code == 200 and login.json()["user"]["is_platform_admin"] is True
         token = login.json()["access_token"]

@@ -19,13 +19,9 @@ import pytest
 
 from automatelanka.daemon import processes
 
+from ._server import free_port, wait_ready
+
 pytestmark = pytest.mark.skipif(not processes.supported(), reason="needs SO_REUSEPORT")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -60,22 +56,10 @@ def _tcp_sockets(pid: int) -> int:
     return len(inodes & established)
 
 
-def _ready(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline and server.poll() is None, "al up did not become ready"
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def served() -> Iterator[tuple[str, subprocess.Popen]]:
     home = Path(tempfile.mkdtemp(prefix="al-up-", dir="/tmp"))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "AL_HOME": str(home), "AL_SECRET_KEY": "test-" + "k" * 40}
     env.pop("AL_DATABASE_URL", None)
     env.pop("AL_QUEUE_URL", None)
@@ -85,7 +69,7 @@ def served() -> Iterator[tuple[str, subprocess.Popen]]:
                               stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _ready(base, server)
+        wait_ready(base, server)
         deadline = time.monotonic() + 30
         while len(_children(server.pid)) < 2 or not all(_ready_child(base) for _ in range(4)):
             assert time.monotonic() < deadline
