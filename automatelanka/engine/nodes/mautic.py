@@ -47,6 +47,14 @@ class _Mautic:
                                context={"errorResponse": data}, item_index=i)
         return data
 
+    def listing(self, ctx: NodeContext, prop: str, endpoint: str, i: int, qs: dict[str, Any]) -> list[Any]:
+        """Every row (``returnAll``) or the first ``limit`` rows of a list endpoint."""
+        if ctx.param("returnAll", i, False):
+            return self.all_items(prop, endpoint, i, qs)
+        page = self.call("GET", endpoint, i, qs={**qs, "limit": ctx.param("limit", i, 30), "start": 0}) or {}
+        values = page.get(prop) or {}
+        return list(values.values() if isinstance(values, dict) else values)
+
     def all_items(self, prop: str, endpoint: str, i: int, qs: dict[str, Any]) -> list[Any]:
         qs = {**qs, "limit": 30, "start": 0}
         out: list[Any] = []
@@ -142,14 +150,7 @@ def _contact_get_all(m: _Mautic, ctx: NodeContext, i: int) -> Any:
     qs = dict(ctx.param("options", i, {}) or {})
     if qs.get("orderBy"):
         qs["orderBy"] = _snake(qs["orderBy"])
-    if ctx.param("returnAll", i, False):
-        rows = m.all_items("contacts", "/contacts", i, qs)
-    else:
-        qs["limit"] = ctx.param("limit", i, 30)
-        qs["start"] = 0
-        contacts = (m.call("GET", "/contacts", i, qs=qs) or {}).get("contacts") or {}
-        rows = list(contacts.values() if isinstance(contacts, dict) else contacts)
-    return _raw(ctx, i, rows)
+    return _raw(ctx, i, m.listing(ctx, "contacts", "/contacts", i, qs))
 
 
 def _contact_send_email(m: _Mautic, ctx: NodeContext, i: int) -> Any:
@@ -178,13 +179,7 @@ def _company_one(method: str, suffix: str) -> Any:
 
 def _company_get_all(m: _Mautic, ctx: NodeContext, i: int) -> Any:
     qs = dict(ctx.param("additionalFields", i, {}) or {})
-    if ctx.param("returnAll", i, False):
-        rows = m.all_items("companies", "/companies", i, qs)
-    else:
-        qs["limit"] = ctx.param("limit", i, 30)
-        qs["start"] = 0
-        companies = (m.call("GET", "/companies", i, qs=qs) or {}).get("companies") or {}
-        rows = list(companies.values() if isinstance(companies, dict) else companies)
+    rows = m.listing(ctx, "companies", "/companies", i, qs)
     if ctx.param("simple", i, True):
         return [((row or {}).get("fields") or {}).get("all") for row in rows]
     return rows
