@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from automatelanka.search import vocab
 from automatelanka.search.text import STOP_WORDS, TRIGGER_HINTS, stem, words
@@ -50,10 +51,10 @@ def _variants(word: str) -> list[str]:
     return out
 
 
-def _edits_within(a: str, b: str, limit: int) -> bool:
-    """Damerau-Levenshtein distance of ``a`` and ``b`` is at most ``limit``."""
+def _edit_distance(a: str, b: str, limit: int) -> int | None:
+    """Damerau-Levenshtein distance of ``a`` and ``b`` if at most ``limit``, else None."""
     if abs(len(a) - len(b)) > limit:
-        return False
+        return None
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -63,26 +64,45 @@ def _edits_within(a: str, b: str, limit: int) -> bool:
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         if min(cur) > limit:
-            return False
+            return None
         prev2, prev = prev, cur
-    return prev[-1] <= limit
+    return prev[-1] if prev[-1] <= limit else None
 
 
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str | None:
-    """The product name ``word`` is probably a typo of, or None."""
+    """The known word ``word`` is probably a misspelling of, or None.
+
+    Words of four letters or more, one edit away (two from seven letters on; a swap of two
+    neighbours is one edit). The closest candidate wins, a product name before a capability word
+    at the same distance; a tie that remains is no correction. Below seven letters the first
+    letter must match.
+    """
     if len(word) < 4 or word.isdigit():
         return None
     limit = 1 if len(word) < 7 else 2
-    best = None
-    for brand in vocab.brand_words():
-        if brand[0] != word[0] and len(word) < 7:
+    best: tuple[int, int] | None = None
+    found: list[str] = []
+    letters = set(word)
+    for target, is_product, target_letters in _targets():
+        if (target[0] != word[0] and len(word) < 7) or abs(len(target) - len(word)) > limit:
             continue
-        if _edits_within(word, brand, limit):
-            if best is not None:
-                return None  # ambiguous
-            best = brand
-    return best
+        if len(letters ^ target_letters) > 2 * limit:  # each edit changes at most two letters
+            continue
+        distance = _edit_distance(word, target, limit)
+        if distance is None:
+            continue
+        rank = (distance, 0 if is_product else 1)
+        if best is None or rank < best:
+            best, found = rank, [target]
+        elif rank == best:
+            found.append(target)
+    return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _targets() -> list[tuple[str, bool, frozenset[str]]]:
+    return [(t, is_product, frozenset(t)) for t, is_product in vocab.typo_targets().items()]
 
 
 def _lookup(ws: list[str]) -> vocab.Entry | None:
@@ -135,10 +155,30 @@ def _parse(text: str) -> ParsedQuery:
         key = frozenset(entry.types)
         if key not in seen:
             seen.add(key)
-            parsed.concepts.append(Concept(phrase, dict(entry.types), entry.strong, fuzzy))
+            types = _as_destination(entry.types) if _after_destination_word(raw, i) else dict(entry.types)
+            parsed.concepts.append(Concept(phrase, types, entry.strong, fuzzy))
         i += n
     _drop_subsumed(parsed)
     return parsed
+
+
+_DESTINATION = frozenset({"to", "into", "in", "onto"})
+_ARTICLES = frozenset({"a", "an", "the", "my", "our", "your", "their", "new", "same"})
+
+
+def _after_destination_word(raw: list[str], i: int) -> bool:
+    """Whether the phrase starting at ``raw[i]`` is where data goes (``... to a google sheet``)."""
+    j = i - 1
+    while j >= 0 and raw[j] in _ARTICLES:
+        j -= 1
+    return j >= 0 and raw[j] in _DESTINATION
+
+
+def _as_destination(types: dict[str, float]) -> dict[str, float]:
+    """A product data is sent to: its action node, more than its trigger, does the job."""
+    if not any(t == vocab.family(t) for t in types):
+        return dict(types)
+    return {t: (w if t == vocab.family(t) else w * 0.7) for t, w in types.items()}
 
 
 def _drop_subsumed(parsed: ParsedQuery) -> None:
@@ -159,10 +199,14 @@ def _drop_subsumed(parsed: ParsedQuery) -> None:
     parsed.concepts = kept
 
 
+ENGLISH_FILE = Path(__file__).with_name("english.txt")
+
+
 @lru_cache(maxsize=1)
 def _english() -> frozenset[str]:
-    """Words seen in node names and descriptions: real words, never typos of a product."""
-    seen: set[str] = set()
+    """Real words, never read as typos: common English (``english.txt``) and the words of node
+    names and descriptions."""
+    seen = {line for line in ENGLISH_FILE.read_text().splitlines() if not line.startswith("#")}
     for meta in vocab.nodes().values():
         seen.update(words(meta["name"]))
         seen.update(words(meta["description"]))

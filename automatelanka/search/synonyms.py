@@ -187,9 +187,9 @@ TECHNICAL = frozenset({"xml", "html", "html extract", "ftp", "ssh", "git", "rss"
 _COMMON = """
 agent aggregate answer box bubble calculator chain chat code compression convert copper cortex cron crypto
 data date drift edit email embeddings error execute execution extract file files filter flow form ftp function
-ghost git gong graphql harvest html http hunter image interval item limit line list mail manual markdown
+ghost gong harvest html http hunter image interval item limit line list mail manual markdown
 matrix medium memory merge model move note notes orbit order question raindrop read rename respond rss
-schedule search send set signal simulate sort split ssh start stop store summarize switch table text think
+schedule search send set signal simulate sort split start stop store summarize switch table text think
 time tool tools trigger twist vector wait webhook wise workflow write xml
 """
 COMMON_WORDS = frozenset(_COMMON.split())

@@ -88,6 +88,7 @@ def phrases() -> dict[tuple[str, ...], Entry]:
         if is_strong:
             strong.add(key)
 
+    core_families = {family(t) for t, meta in info.items() if "Core Nodes" in meta["categories"]}
     for t, meta in info.items():
         core = "Core Nodes" in meta["categories"]
         is_trigger = t != family(t)
@@ -107,21 +108,37 @@ def phrases() -> dict[tuple[str, ...], Entry]:
         key = phrase_key(text)
         add(key, {t: w for t, w in types.items() if t in info}, False)
         (strong.discard if text in SOFT else strong.add)(key)
-    # A product's first word alone names it when no other product starts with that word.
+    # A product's first word alone names it when no other product starts with that word; a core
+    # node's first word ("remove" of Remove Duplicates) only ranks that node up.
     for word, fams in first_words.items():
         key = (word,)
         if len(fams) == 1 and key not in table and word not in COMMON_WORDS and len(word) > 3:
             (fam,) = fams
             if not fam.lower().startswith(word):
                 continue  # "JSON Input Loader" is documentJsonInputLoader: "json" is not its name
-            add(key, {m: (1.0 if m == fam else 0.85) for m in families[fam] if not m.endswith("Tool")}, True)
+            members = {m: (1.0 if m == fam else 0.85) for m in families[fam] if not m.endswith("Tool")}
+            add(key, members, fam not in core_families)
     return {k: Entry(v, k in strong) for k, v in table.items() if v}
 
 
 @lru_cache(maxsize=1)
-def brand_words() -> frozenset[str]:
-    """Words of product names (``slack``, ``google``, ``sheet``): the targets of typo correction."""
-    return frozenset(w for k, e in phrases().items() if e.strong for w in k if len(w) >= 4 and not w.isdigit())
+def typo_targets() -> dict[str, bool]:
+    """Words a misspelt query word may be read as: each word (as written) of a known phrase, with
+    whether it belongs to a product name (``slack``, ``sheets``) rather than a capability word
+    (``email``, ``upload``)."""
+    table = phrases()
+    texts = [*SYNONYMS]
+    for t, meta in nodes().items():
+        texts += [*_clean_name(meta["name"]), " ".join(words(split_camel(family(t))))]
+    targets: dict[str, bool] = {}
+    for text in texts:
+        entry = table.get(phrase_key(text))
+        if entry is None:
+            continue
+        for w in words(text):
+            if len(w) >= 4 and not w.isdigit():
+                targets[w] = targets.get(w, False) or entry.strong
+    return targets
 
 
 @lru_cache(maxsize=1)

@@ -45,6 +45,36 @@ def test_typos_in_product_names_are_corrected(typo: str, product: str) -> None:
 def test_real_words_are_not_corrected_into_products() -> None:
     assert parse("process the data").concepts == []
     assert not any(c.fuzzy for c in parse("post a message to the channel").concepts)
+    # common English one edit from a node name ("remove", "active") stays itself
+    assert not any(c.fuzzy for c in parse("run a command on a remote server over ssh").concepts)
+    assert "archive" in parse("unzip an archive of files").terms
+
+
+@pytest.mark.parametrize(("typo", "node_type"), [
+    ("google calender slack", "googleCalendar"),  # calendar (1 edit), not calendly (2)
+    ("webhook postgress", "postgres"), ("calendy", "calendlyTrigger"), ("grapql", "graphql"),
+    ("googel sheets", "googleSheets"), ("hubspot google shets", "googleSheets"),
+])
+def test_the_closest_name_wins(typo: str, node_type: str) -> None:
+    assert any(node_type in c.types and c.fuzzy for c in parse(typo).concepts)
+
+
+@pytest.mark.parametrize(("typo", "node_type"), [("emial", "gmail"), ("eror trigger", "errorTrigger"),
+                                                 ("uplod to dropbox", "googleDrive")])
+def test_typos_in_everyday_words_are_corrected(typo: str, node_type: str) -> None:
+    assert node_type in set().union(*concepts(typo).values())
+
+
+def test_a_core_node_first_word_only_ranks_up() -> None:
+    (remove,) = parse("remove the old rows").concepts
+    assert remove.types.keys() == {"removeDuplicates"} and not remove.strong
+
+
+def test_where_data_goes_prefers_the_action_node() -> None:
+    (sheet,) = [c for c in parse("export hubspot contacts to a google sheet").concepts if c.text == "google sheet"]
+    assert sheet.types["googleSheets"] > sheet.types["googleSheetsTrigger"]
+    (source,) = [c for c in parse("when a google sheet is updated").concepts if c.text == "google sheet"]
+    assert source.types["googleSheetsTrigger"] >= 0.85
 
 
 @pytest.mark.parametrize("nasty", ['"', '"unbalanced', "a AND", "NEAR(a b", "*", "-", "((", ")", "x:y", "^",
