@@ -12,12 +12,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, Path, Request
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from automatelanka.config import Settings
 from automatelanka.daemon.errors import ApiError, forbidden, not_found, unauthenticated
@@ -144,10 +145,17 @@ def access_claims(settings: Settings, token: str) -> dict[str, Any]:
     return claims
 
 
-def _caller(request: Request, wanted: str | None) -> tuple[Identity, dict[str, Any] | None]:
+def _connection(engine: Engine, conn: Connection | None) -> AbstractContextManager[Connection]:
+    """``conn`` as is (left open), or a new connection of ``engine`` (closed after use)."""
+    return nullcontext(conn) if conn is not None else engine.connect()
+
+
+def _caller(request: Request, wanted: str | None, conn: Connection | None = None
+            ) -> tuple[Identity, dict[str, Any] | None]:
     """Who is calling (401 otherwise) and, for an access token, the user's row from
     :func:`accounts.caller` for workspace ``wanted`` (id or slug; None: the default one), both
-    read in one query. For an API key the row is None (its workspace is resolved with the key)."""
+    read in one query (on ``conn`` if given, else a connection of its own). For an API key the row
+    is None (its workspace is resolved with the key)."""
     from automatelanka.services import api_keys
     from automatelanka.services import auth as auth_service
     from automatelanka.store.repositories import accounts
@@ -161,7 +169,7 @@ def _caller(request: Request, wanted: str | None) -> tuple[Identity, dict[str, A
     impersonator = None
     row = None
     if token.startswith(api_keys.KEY_PREFIX):
-        with engine.connect() as conn:
+        with _connection(engine, conn) as conn:
             key_row = api_keys.resolve(conn, token)
             if key_row is None:
                 raise unauthenticated("invalid, expired or revoked API key")
@@ -172,7 +180,7 @@ def _caller(request: Request, wanted: str | None) -> tuple[Identity, dict[str, A
         except auth_service.InvalidToken as exc:
             raise unauthenticated(str(exc)) from None
         impersonator = uuid.UUID(claims["imp"]) if "imp" in claims else None
-        with engine.connect() as conn:
+        with _connection(engine, conn) as conn:
             user = row = accounts.caller(conn, uuid.UUID(claims["sub"]), _workspace_ref(wanted))
     if user is None or not user["is_active"]:
         raise unauthenticated("account not found or disabled")
@@ -243,7 +251,8 @@ def _touch_key(engine: Engine, key: dict[str, Any]) -> None:
         log.exception("could not record API key use")
 
 
-def resolve_principal(request: Request, identity: Identity | None, wanted: str | None) -> Principal:
+def resolve_principal(request: Request, identity: Identity | None, wanted: str | None,
+                      conn: Connection | None = None) -> Principal:
     """The caller within workspace ``wanted`` (id or slug), or their default workspace.
 
     Without ``wanted``: the API key's workspace, or the user's first workspace. A workspace the
@@ -256,7 +265,7 @@ def resolve_principal(request: Request, identity: Identity | None, wanted: str |
     if wanted in cache:
         return cache[wanted]
     if identity is None or identity.api_key is None:
-        identity, row = _caller(request, wanted)
+        identity, row = _caller(request, wanted, conn)
     if identity.api_key is not None:
         workspace_id, role = _key_membership(request, identity, wanted)
     else:
@@ -302,7 +311,11 @@ def _key_membership(request: Request, identity: Identity, wanted: str | None) ->
 def current_principal(request: Request) -> Principal:
     """The caller within the request's workspace: the ``X-Workspace`` header (id or slug) or
     the default one (see :func:`resolve_principal`)."""
-    return resolve_principal(request, None, request.headers.get("x-workspace", "").strip() or None)
+    return resolve_principal(request, None, _wanted_workspace(request))
+
+
+def _wanted_workspace(request: Request) -> str | None:
+    return request.headers.get("x-workspace", "").strip() or None
 
 
 def _check(principal: Principal, permission: str) -> Principal:
@@ -331,11 +344,12 @@ async def credentials(request: Request) -> None:
             raise unauthenticated(str(exc)) from None
 
 
-def authorize(request: Request, permission: str) -> Principal:
+def authorize(request: Request, permission: str, conn: Connection | None = None) -> Principal:
     """The caller within the request's workspace if they hold ``permission`` (as ``require``), for
     a route that resolves it in the worker thread doing its own work: one thread hop instead of two.
-    Call it before reading anything."""
-    return _check(current_principal(request), permission)
+    Call it before reading anything; pass the route's own connection to read the caller on it (one
+    connection per request, not two)."""
+    return _check(resolve_principal(request, None, _wanted_workspace(request), conn), permission)
 
 
 def require(permission: str, *, path_param: str | None = None) -> Callable[..., Principal]:

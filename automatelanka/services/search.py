@@ -88,18 +88,20 @@ _checked: dict[tuple[tuple[int, str], uuid.UUID], float] = {}
 FRESH_S = 2.0
 
 
-def refresh(engine: Engine, workspace_id: uuid.UUID, *, max_age: float = FRESH_S) -> None:
+def refresh(engine: Engine, workspace_id: uuid.UUID, *, max_age: float = FRESH_S) -> bool:
     """Make sure the index has the workspace's latest workflows, even ones saved without the hooks.
 
     Compares the workflow count and newest ``updated_at`` with the index (two index-only queries),
     at most every ``max_age`` seconds per workspace, and syncs the workspace when they differ. On
     PostgreSQL it also refreshes the index's planner statistics once many documents changed.
+    Returns whether it wrote anything (a reader that began before must begin again to see it).
     """
+    created = _engine_key(engine) not in _ensured
     prepare(engine)
     key = (_engine_key(engine), workspace_id)
     now = time.monotonic()
     if now - _checked.get(key, -1e9) < max_age:
-        return
+        return created
     with read_only(engine.connect()) as conn:
         have = conn.execute(select(func.count(), func.max(workflows.c.updated_at))
                             .where(workflows.c.workspace_id == workspace_id)).one()
@@ -112,6 +114,7 @@ def refresh(engine: Engine, workspace_id: uuid.UUID, *, max_age: float = FRESH_S
             if stale_stats and counts["indexed"] + counts["removed"] < ANALYZE_AFTER:  # else sync did
                 for_connection(conn).analyze()
     _checked[key] = now
+    return created or changed or stale_stats
 
 
 _stats_checked: dict[tuple[int, str], float] = {}

@@ -83,6 +83,25 @@ def test_workflows_saved_without_the_index_hook_are_found_soon(client, seeded, m
     assert client.get("/api/ai-search/semantic", params={"q": "notion"}, headers=ann.headers).json()["results"] == []
 
 
+def test_a_workflow_written_straight_to_the_database_is_found_by_the_next_search(client, seeded,
+                                                                                 monkeypatch) -> None:
+    """A row written without the service (a restore, another tool) is indexed by the first search
+    that notices it, and that very search finds it (it reads the index after the sync)."""
+    import uuid
+
+    from automatelanka.services import search
+    from automatelanka.store.repositories import workflows as repo
+
+    ann, _, _ = seeded
+    monkeypatch.setattr(search, "FRESH_S", 0.0)
+    with client.app.state.db.begin() as conn:
+        row = repo.create_workflow(conn, uuid.UUID(ann.workspace_id), name="Restored notes", definition={
+            "name": "Restored notes", "connections": {},
+            "nodes": [{"name": "Notion", "type": "n8n-nodes-base.notion", "parameters": {}, "position": [0, 0]}]})
+    found = client.get("/api/ai-search/semantic", params={"q": "notion"}, headers=ann.headers).json()["results"]
+    assert [x["id"] for x in found] == [str(row["id"])]
+
+
 def test_prefix_search_as_you_type(client, seeded) -> None:
     ann, _, ids = seeded
     r = client.get("/api/ai-search/semantic", params={"q": "dige", "prefix": "true"}, headers=ann.headers)

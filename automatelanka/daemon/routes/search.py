@@ -43,16 +43,20 @@ async def semantic(
                                             "of words ('doub' finds 'Double it')."),
 ) -> Response:
     """Needs ``workflow:read``. The caller is resolved in the worker thread that searches (one hop
-    off the event loop per request, not two); the answer is plain JSON, encoded there too."""
+    off the event loop per request, not two), on the connection that searches (one checkout, not
+    two); the answer is plain JSON, encoded there too."""
     filters = service.SearchFilters(trigger_type=trigger, integration=integration, complexity=complexity,
                                     active=active, public=public)
 
     def run() -> bytes:
-        principal = authorize(request, "workflow:read")
-        with service_errors(), _ready(request, principal) as conn:
-            found = service.search_workflows(conn, principal.workspace_id, q, limit=limit, offset=offset,
-                                             filters=filters, include_public=include_public, facets=facets,
-                                             prefix=prefix)
+        with reading(engine(request)) as conn:
+            principal = authorize(request, "workflow:read", conn)
+            if service.refresh(engine(request), principal.workspace_id, max_age=service.FRESH_S):
+                conn.rollback()  # the index just changed: read it from a new snapshot
+            with service_errors():
+                found = service.search_workflows(conn, principal.workspace_id, q, limit=limit, offset=offset,
+                                                 filters=filters, include_public=include_public, facets=facets,
+                                                 prefix=prefix)
         out: dict[str, Any] = {"query": found.query, "total": found.total, "limit": limit, "offset": offset,
                                "understood": found.understood, "results": found.results}
         if facets:
