@@ -52,6 +52,10 @@ class Services:
     sleep: Callable[[float], None] | None = None
     #: Execute Command nodes may run shell commands (setting AL_ALLOW_EXECUTE_COMMAND; off by default).
     allow_execute_command: bool = False
+    #: Executions with different keys never share a JS context for expressions (the platform
+    #: passes the workspace id), so what one tenant's expressions change in JS (a prototype,
+    #: a global) cannot reach another's.
+    isolation: str | None = None
 
 
 @dataclass

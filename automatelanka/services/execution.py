@@ -221,6 +221,7 @@ def services_for(runtime: Runtime, workspace_id: uuid.UUID, credentials: Any = N
         webhook_base_url=base_url, outbound_policy=policy,
         allow_execute_command=getattr(settings, "allow_execute_command", False),
         credentials=credentials.resolve, refresh_credentials=credentials.refresh,
+        isolation=str(workspace_id),
     )
 
 

@@ -271,11 +271,11 @@ class Evaluator:
         try:
             return rt.call(rt.eval_fn, expr, scope.item_index)
         except JsTimeout:
-            discard_runtime()
+            discard_runtime(self.state.services.isolation)
             raise ExpressionError(f"Expression timed out after {self._limits()[0]:g} s",
                                   item_index=scope.item_index, run_index=scope.run_index) from None
         except JsOutOfMemory:
-            discard_runtime()
+            discard_runtime(self.state.services.isolation)
             raise ExpressionError("Expression exceeded memory limit",
                                   item_index=scope.item_index, run_index=scope.run_index) from None
 
@@ -414,7 +414,7 @@ class Evaluator:
         return dumps(config)
 
     def _expression_runtime(self, scope: Scope, run_data: bool) -> JsRuntime:
-        rt = runtime()
+        rt = runtime(self.state.services.isolation)
         if self._claim(rt):
             self._pushed = {}
             self._node_key = self._tasks_key = None

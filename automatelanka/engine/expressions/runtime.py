@@ -1,10 +1,13 @@
-"""quickjs contexts for expressions (one per thread, reused) and Code nodes (one per node run).
+"""quickjs contexts for expressions (reused, one per thread and isolation key) and Code nodes
+(one per node run).
 
 A context holds the JS library and the proxy runtime (``js/runtime.js``). Creating one is kept
 cheap: the large library files (Luxon with the extension methods, jmespath, jsSHA) are evaluated
-on first use of one of their globals (``js/lib/deferred.js``). The expression context of a thread
-is reused by every execution; :meth:`JsRuntime.claim` resets the per-execution globals when
-another evaluator starts using it. User code (Code, Function, Function Item nodes) never runs in
+on first use of one of their globals (``js/lib/deferred.js``). An expression context is reused by
+every execution of its thread with the same isolation key (``Services.isolation``: the workspace
+on the platform); :meth:`JsRuntime.claim` resets the per-execution globals when another evaluator
+starts using it. Expressions can still change the context itself (``this.x = 1``, a built-in's
+prototype reached through a computed name), so executions of different keys never share one. User code (Code, Function, Function Item nodes) never runs in
 it: each Code node run gets a context of its own that nothing else reuses, so globals and
 prototype changes made by one workflow's code cannot reach another execution. No Python callable
 is ever exposed to JS (quickjs forbids calls into Python under a time limit, and user code must
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -152,14 +156,32 @@ class JsRuntime:
         self.ctx.gc()
 
 
-def runtime() -> JsRuntime:
-    """This thread's expression runtime (created on first use). User code never runs in it."""
-    rt = getattr(_local, "runtime", None)
+#: Expression contexts a thread keeps (least recently used first out); each holds a few MB.
+MAX_RUNTIMES_PER_THREAD = 4
+
+
+def _runtimes() -> OrderedDict[str | None, JsRuntime]:
+    found = getattr(_local, "runtimes", None)
+    if found is None:
+        found = _local.runtimes = OrderedDict()
+    return found
+
+
+def runtime(isolation: str | None = None) -> JsRuntime:
+    """This thread's expression runtime for ``isolation`` (created on first use). User code never
+    runs in it."""
+    runtimes = _runtimes()
+    rt = runtimes.get(isolation)
     if rt is None:
-        rt = _local.runtime = JsRuntime()
+        if len(runtimes) >= MAX_RUNTIMES_PER_THREAD:
+            runtimes.popitem(last=False)
+        rt = runtimes[isolation] = JsRuntime()
+    elif len(runtimes) > 1:
+        runtimes.move_to_end(isolation)
     return rt
 
 
-def discard_runtime() -> None:
-    """Forget this thread's runtime (after an unrecoverable failure); the next use makes a new one."""
-    _local.runtime = None
+def discard_runtime(isolation: str | None = None) -> None:
+    """Forget this thread's runtime for ``isolation`` (after an unrecoverable failure); the next
+    use makes a new one."""
+    _runtimes().pop(isolation, None)
