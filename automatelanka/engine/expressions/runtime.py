@@ -7,11 +7,11 @@ on first use of one of their globals (``js/lib/deferred.js``). An expression con
 every execution of its thread with the same isolation key (``Services.isolation``: the workspace
 on the platform); :meth:`JsRuntime.claim` resets the per-execution globals when another evaluator
 starts using it. Expressions can still change the context itself (``this.x = 1``, a built-in's
-prototype reached through a computed name), so executions of different keys never share one. User code (Code, Function, Function Item nodes) never runs in
-it: each Code node run gets a context of its own that nothing else reuses, so globals and
-prototype changes made by one workflow's code cannot reach another execution. No Python callable
-is ever exposed to JS (quickjs forbids calls into Python under a time limit, and user code must
-not reach Python).
+prototype reached through a computed name), so executions of different keys never share one.
+User code (Code, Function, Function Item nodes) never runs in it: each Code node run gets a
+context of its own that nothing else reuses, so globals and prototype changes made by one
+workflow's code cannot reach another execution. No Python callable is ever exposed to JS
+(quickjs forbids calls into Python under a time limit, and user code must not reach Python).
 """
 
 from __future__ import annotations
