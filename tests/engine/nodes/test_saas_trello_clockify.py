@@ -1,0 +1,133 @@
+"""Trello and Clockify nodes against local fakes that check requests as the real APIs document them."""
+
+from __future__ import annotations
+
+from svc_harness import error, output, run_service
+
+pytest_plugins = ("fakes",)
+
+TRELLO = {"trelloApi": {"apiKey": "tk", "apiToken": "tt"}}
+
+
+def trello(server, params, **kw):
+    return run_service("n8n-nodes-base.trello", 1, params, credentials=TRELLO,
+                       base_urls={"trello": server.url}, **kw)
+
+
+def _trello_auth(req) -> None:
+    assert req.arg("key") == "tk" and req.arg("token") == "tt"
+    assert list(req.query)[-2:] == ["key", "token"]  # appended after the node's own query
+
+
+def test_trello_card_create_as_in_corpus(fake_server):
+    card = {"id": "c1", "name": "Score: 0.8", "idList": "5fbb", "desc": "Feedback"}
+    fake_server.route("POST", "/cards", (200, {}, card))
+    params = {"name": "=Score: {{ $json.score }}", "listId": "5fbb", "description": "Feedback",
+              "additionalFields": {"due": "2025-01-01T10:00:00.000Z", "idLabels": "",
+                                   "urlSource": "{{ $env.BASE_URL }}"}}
+    items = output(trello(fake_server, params, items=[{"json": {"score": 0.8}}]))
+    assert items == [{"json": card, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    _trello_auth(req)
+    assert req.headers["content-type"].startswith("application/json")
+    assert req.json == {"idList": "5fbb", "name": "Score: 0.8", "desc": "Feedback",
+                        "due": "2025-01-01T10:00:00.000Z", "idLabels": "", "urlSource": "{{ $env.BASE_URL }}"}
+
+
+def test_trello_card_comment_create_and_card_update_url_locator(fake_server):
+    action = {"id": "a1", "type": "commentCard", "data": {"text": "hello"}}
+    fake_server.route("POST", "/cards/dFtYLRXv/actions/comments", (200, {}, action))
+    params = {"resource": "cardComment", "text": "={{ $json.data }}",
+              "cardId": {"__rl": True, "mode": "id", "value": "dFtYLRXv"}}
+    items = output(trello(fake_server, params, items=[{"json": {"data": "hello"}}]))
+    assert items == [{"json": action, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {"text": "hello"}
+    fake_server.route("PUT", "/cards/abc123", (200, {}, {"id": "abc123", "closed": True}))
+    params = {"operation": "update", "id": {"__rl": True, "mode": "url", "value": "https://trello.com/c/abc123/x"},
+              "updateFields": {"closed": True, "name": "N"}}
+    items = output(trello(fake_server, params))
+    assert items[0]["json"] == {"id": "abc123", "closed": True}
+    req = fake_server.last()
+    assert req.method == "PUT" and req.json == {}
+    assert req.query == {"closed": ["true"], "name": ["N"], "key": ["tk"], "token": ["tt"]}
+    _trello_auth(req)
+
+
+def test_trello_bad_url_locator(fake_server):
+    params = {"operation": "get", "id": {"__rl": True, "mode": "url", "value": "https://example.com/c/1"}}
+    err = error(trello(fake_server, params))
+    assert err["message"] == ("ERROR: Card parameter's value is invalid. This is likely because the URL "
+                              "entered is incorrect")
+    assert not fake_server.requests
+
+
+def test_trello_get_cards_limit_and_return_all_pagination(fake_server):
+    cards = [{"id": f"{n:03d}"} for n in range(65, 0, -1)]  # newest id first, as sort=-id returns
+
+    @fake_server.route("GET", "/lists/L1/cards")
+    def page(req):
+        _trello_auth(req)
+        assert req.body == b""
+        limit = int(req.arg("limit"))
+        rows = cards
+        if req.arg("before"):
+            assert req.arg("sort") == "-id"
+            rows = [c for c in cards if c["id"] < req.arg("before")]
+        return 200, {}, rows[:limit]
+
+    items = output(trello(fake_server, {"resource": "list", "operation": "getCards", "id": "L1", "limit": 2,
+                                        "additionalFields": {"fields": "name"}}))
+    assert items == [{"json": {"id": "065"}, "pairedItem": {"item": 0}},
+                     {"json": {"id": "064"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"limit": ["2"], "fields": ["name"], "key": ["tk"], "token": ["tt"]}
+    fake_server.requests.clear()
+    items = output(trello(fake_server, {"resource": "list", "operation": "getCards", "id": "L1",
+                                        "returnAll": True}))
+    assert [it["json"]["id"] for it in items] == [c["id"] for c in cards]
+    assert [(r.arg("limit"), r.arg("sort"), r.arg("before")) for r in fake_server.requests] == [
+        ("30", "-id", None), ("30", "-id", "036"), ("30", "-id", "006")]
+
+
+def test_trello_list_get_all_return_all_is_one_request(fake_server):
+    fake_server.route("GET", "/boards/B1/lists", (200, {}, [{"id": "l1"}, {"id": "l2"}]))
+    items = output(trello(fake_server, {"resource": "list", "operation": "getAll", "id": "B1", "returnAll": True}))
+    assert [it["json"] for it in items] == [{"id": "l1"}, {"id": "l2"}]
+    assert len(fake_server.requests) == 1
+    assert fake_server.last().query == {"key": ["tk"], "token": ["tt"]}
+
+
+def test_trello_label_and_member_requests(fake_server):
+    fake_server.route("POST", "/cards/C1/idLabels", (200, {}, ["lab1"]))
+    items = output(trello(fake_server, {"resource": "label", "operation": "addLabel", "id": "lab1",
+                                        "cardId": {"__rl": True, "mode": "id", "value": "C1"}}))
+    assert items == [{"json": "lab1", "pairedItem": {"item": 0}}]  # returnJsonArray of the id list
+    assert fake_server.last().json == {"value": "lab1"}
+    fake_server.route("GET", "/board/B1/labels", (200, {}, [{"id": "x", "color": "red"}]))
+    items = output(trello(fake_server, {"resource": "label", "boardId": {"__rl": True, "mode": "url",
+                                                                         "value": "https://trello.com/b/B1/my"}}))
+    assert items[0]["json"] == {"id": "x", "color": "red"}
+    fake_server.route("PUT", "/boards/B1/members", (200, {}, {"id": "B1", "members": []}))
+    output(trello(fake_server, {"resource": "boardMember", "operation": "invite", "id": "B1", "email": "a@b.c",
+                                "additionalFields": {}}))
+    req = fake_server.last()
+    assert req.query == {"email": ["a@b.c"], "key": ["tk"], "token": ["tt"]} and req.json == {}
+    fake_server.route("PUT", "/boards/B1/members/M1", (200, {}, {"id": "B1"}))
+    output(trello(fake_server, {"resource": "boardMember", "id": "B1", "idMember": "M1"}))
+    assert fake_server.last().query == {"type": ["normal"], "allowBillableGuest": ["false"],
+                                        "key": ["tk"], "token": ["tt"]}
+
+
+def test_trello_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("DELETE", "/cards/nope", (400, {"Content-Type": "text/plain"}, "invalid id"))
+    params = {"operation": "delete", "id": {"__rl": True, "mode": "id", "value": "nope"}}
+    err = error(trello(fake_server, params))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == "invalid id"
+    items = output(trello(fake_server, params, continue_on_fail=True))
+    assert items == [{"json": {"error": "Bad request - please check your parameters"}, "pairedItem": {"item": 0}}]
+
+
+def test_trello_unsupported(fake_server):
+    err = error(trello(fake_server, {"resource": "card", "operation": "move"}))
+    assert err["message"] == "Trello: operation 'card/move' is not supported yet"
+    assert not fake_server.requests
