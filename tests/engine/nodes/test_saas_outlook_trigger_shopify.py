@@ -152,3 +152,148 @@ def test_outlook_trigger_downloads_attachments_shared_mailbox(fake_server):
     entry = items[0]["binary"]["file_0"]
     assert entry["fileName"] == "r.txt" and entry["mimeType"] == "text/plain"
     assert base64.b64decode(entry["data"]) == b"REPORT"
+
+
+# -- Shopify ---------------------------------------------------------------------------------------
+
+SHOP_API = {"shopifyApi": {"apiKey": "key", "password": "pw", "shopSubdomain": "acme"}}
+SHOP_TOKEN = {"shopifyAccessTokenApi": {"accessToken": "shpat_1", "shopSubdomain": "acme"}}
+SHOP_OAUTH = {"shopifyOAuth2Api": {"shopSubdomain": "acme", "oauthTokenData": {"access_token": "oauth-t"}}}
+PREFIX = "/admin/api/2024-07/"  # n8n joins "<base>/" and "/orders.json"
+BASIC = "Basic " + base64.b64encode(b"key:pw").decode()
+
+
+def shop(server, params, creds=SHOP_API, **kw):
+    return run_service("n8n-nodes-base.shopify", 1, params, credentials=creds,
+                       base_urls={"shopify": server.url + "/admin/api/2024-07"}, **kw)
+
+
+def test_shopify_order_get_all_limit_api_key(fake_server):
+    def orders(req):
+        assert req.headers["authorization"] == BASIC
+        assert req.query == {"limit": ["2"], "status": ["any"], "fulfillment_status": ["unfulfilled"],
+                             "fields": ["id,name"]}
+        return 200, {}, {"orders": [{"id": 1, "name": "#1001"}, {"id": 2, "name": "#1002"}]}
+
+    fake_server.route("GET", PREFIX + "/orders.json", orders)
+    params = {"operation": "getAll", "limit": 2,
+              "options": {"status": "any", "fulfillmentStatus": "unfulfilled", "fields": "id,name"}}
+    items = output(shop(fake_server, params))
+    assert items == [{"json": {"id": 1, "name": "#1001"}, "pairedItem": {"item": 0}},
+                     {"json": {"id": 2, "name": "#1002"}, "pairedItem": {"item": 0}}]
+
+
+def test_shopify_order_get_all_return_all_follows_next_links(fake_server):
+    base = fake_server.url + PREFIX + "orders.json"
+
+    def orders(req):
+        assert req.headers["x-shopify-access-token"] == "shpat_1" and "authorization" not in req.headers
+        page = req.arg("page_info")
+        if page is None:
+            assert req.query == {"updated_at_min": ["2025-01-01T00:00:00.000Z"], "status": ["any"]}
+            return 200, {"Link": f'<{base}?limit=50&page_info=p2>; rel="next"'}, {"orders": [{"id": 1}]}
+        # page_info requests carry only limit/fields (here none: returnAll sets no limit)
+        assert set(req.query) == {"page_info", "limit"} and req.arg("limit") == "50"
+        if page == "p2":
+            link = f'<{base}?limit=50&page_info=p1>; rel="previous", <{base}?limit=50&page_info=p3>; rel="next"'
+            return 200, {"Link": link}, {"orders": [{"id": 2}]}
+        assert page == "p3"
+        return 200, {"Link": f'<{base}?limit=50&page_info=p2>; rel="previous"'}, {"orders": [{"id": 3}]}
+
+    fake_server.route("GET", PREFIX + "/orders.json", orders)
+    fake_server.route("GET", PREFIX + "orders.json", orders)
+    params = {"operation": "getAll", "returnAll": True, "authentication": "accessToken",
+              "options": {"status": "any", "updatedAtMin": "2025-01-01T00:00:00.000Z", "createdAtMin": ""}}
+    items = output(shop(fake_server, params, creds=SHOP_TOKEN))
+    assert [it["json"] for it in items] == [{"id": 1}, {"id": 2}, {"id": 3}]
+    assert len(fake_server.requests) == 3
+
+
+def test_shopify_order_update_and_create(fake_server):
+    fake_server.route("PUT", PREFIX + "/orders/450.json",
+                      lambda req: (200, {}, {"order": {"id": 450, **req.json["order"]}}))
+    params = {"operation": "update", "orderId": "450",
+              "updateFields": {"tags": "vip", "note": "", "email": "a@x.com",
+                               "shippingAddressUi": {"shippingAddressValues": {"firstName": "Ann", "address1": "1 St",
+                                                                               "zip": "100"}}}}
+    items = output(shop(fake_server, {**params, "authentication": "oAuth2"}, creds=SHOP_OAUTH))
+    req = fake_server.last()
+    assert req.headers["x-shopify-access-token"] == "oauth-t"
+    assert req.json == {"order": {"tags": "vip", "email": "a@x.com",
+                                  "shipping_address": {"address1": "1 St", "zip": "100", "first_name": "Ann"}}}
+    assert items == [{"json": {"id": 450, **req.json["order"]}, "pairedItem": {"item": 0}}]
+    # the corpus' update with an empty tags field sends an empty order
+    output(shop(fake_server, {"operation": "update", "orderId": "450", "updateFields": {"tags": ""}}))
+    assert fake_server.last().json == {"order": {}}
+
+    fake_server.route("POST", PREFIX + "/orders.json", lambda req: (201, {}, {"order": {"id": 9, **req.json["order"]}}))
+    params = {"operation": "create",
+              "limeItemsUi": {"lineItemValues": [{"productId": "p1", "variantId": "v1", "quantity": 2}]},
+              "additionalFields": {"email": "b@x.com", "sendReceipt": True,
+                                   "discountCodesUi": {"discountCodesValues": [{"code": "X", "amount": "5",
+                                                                                "type": "fixed_amount"}]}}}
+    items = output(shop(fake_server, params))
+    assert fake_server.last().json == {"order": {
+        "test": True, "line_items": [{"quantity": 2, "product_id": "p1", "variant_id": "v1"}], "send_receipt": True,
+        "email": "b@x.com", "discount_codes": [{"code": "X", "amount": "5", "type": "fixed_amount"}]}}
+    assert items[0]["json"]["id"] == 9
+    err = error(shop(fake_server, {"operation": "create", "limeItemsUi": {}}))
+    assert err["message"] == "At least one line item has to be added"
+
+
+def test_shopify_order_get_delete_share_the_query(fake_server):
+    fake_server.route("GET", PREFIX + "/orders/1.json", (200, {}, {"order": {"id": 1}}))
+    fake_server.route("GET", PREFIX + "/orders/2.json", (200, {}, {"order": {"id": 2}}))
+    params = {"operation": "get", "orderId": "={{ $json.id }}", "options": {"fields": "={{ $json.f }}"}}
+    items = output(shop(fake_server, params, items=[{"json": {"id": 1, "f": "id"}}, {"json": {"id": 2}}]))
+    assert items == [{"json": {"id": 1}, "pairedItem": {"item": 0}}, {"json": {"id": 2}, "pairedItem": {"item": 1}}]
+    assert fake_server.last().query == {"fields": ["id"]}  # n8n's qs outlives item 0
+    fake_server.route("DELETE", PREFIX + "/orders/1.json", (200, {}, {}))
+    items = output(shop(fake_server, {"operation": "delete", "orderId": "1"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().method == "DELETE" and fake_server.last().body == b""
+
+
+def test_shopify_products(fake_server):
+    fake_server.route("POST", PREFIX + "/products.json",
+                      lambda req: (201, {}, {"product": {"id": 7, **req.json["product"]}}))
+    params = {"resource": "product", "title": "Shirt",
+              "additionalFields": {"vendor": "Acme", "productOptions": {"option": [{"name": "Size", "value": "M"}]}}}
+    items = output(shop(fake_server, params))
+    assert fake_server.last().json == {"product": {"vendor": "Acme", "options": {"Size": "M"}, "title": "Shirt"}}
+    assert items[0]["json"] == {"id": 7, "vendor": "Acme", "options": {"Size": "M"}, "title": "Shirt"}
+
+    fake_server.route("GET", PREFIX + "/products.json", (200, {}, {"products": [{"id": 7}, {"id": 8}]}))
+    items = output(shop(fake_server, {"resource": "product", "operation": "getAll", "limit": 5,
+                                      "additionalFields": {"vendor": "Acme"}}))
+    assert [it["json"] for it in items] == [{"id": 7}, {"id": 8}]
+    assert fake_server.last().query == {"vendor": ["Acme"], "limit": ["5"]}
+
+    fake_server.route("GET", PREFIX + "/products/7.json", (200, {}, {"product": {"id": 7, "title": "Shirt"}}))
+    items = output(shop(fake_server, {"resource": "product", "operation": "get", "productId": "7",
+                                      "additionalFields": {"fields": "id,title"}}))
+    assert items[0]["json"] == {"id": 7, "title": "Shirt"} and fake_server.last().query == {"fields": ["id,title"]}
+
+    fake_server.route("PUT", PREFIX + "/products/7.json", lambda req: (200, {}, {"product": {"id": 7, **req.json["product"]}}))
+    items = output(shop(fake_server, {"resource": "product", "operation": "update", "productId": "7",
+                                      "updateFields": {"title": "Tee"}}))
+    assert fake_server.last().json == {"product": {"title": "Tee"}} and items[0]["json"] == {"id": 7, "title": "Tee"}
+
+    fake_server.route("DELETE", PREFIX + "/products/7.json", (200, {}, {}))
+    items = output(shop(fake_server, {"resource": "product", "operation": "delete", "productId": "7"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+
+
+def test_shopify_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("GET", PREFIX + "/orders/404.json", (404, {}, {"errors": "Not Found"}))
+    err = error(shop(fake_server, {"operation": "get", "orderId": "404"}))
+    assert err["httpCode"] == "404" and err["description"] == "Not Found"
+    assert err["message"] == "The resource you are requesting could not be found"
+    items = output(shop(fake_server, {"operation": "get", "orderId": "404"}, continue_on_fail=True))
+    assert items == [{"json": {"error": err["message"]}, "pairedItem": {"item": 0}}]
+
+
+def test_shopify_unsupported_operation(fake_server):
+    err = error(shop(fake_server, {"resource": "customer", "operation": "getAll"}))
+    assert err["message"] == "Shopify: operation 'customer/getAll' is not supported yet"
+    assert fake_server.requests == []
