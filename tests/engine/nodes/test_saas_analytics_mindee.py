@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import email
+import email.policy
 from datetime import UTC, date, datetime, timedelta
 
 from svc_harness import error, output, run_service
@@ -188,3 +191,95 @@ def test_ga_unsupported_operation(fake_server):
     err = error(ga(fake_server, {"resource": "report", "operation": "list"}))
     assert err["message"] == "Google Analytics: operation 'report/list' is not supported yet"
     assert fake_server.requests == []
+
+
+# -- Mindee -------------------------------------------------------------------------------------
+
+RECEIPT = {"mindeeReceiptApi": {"apiKey": "rk"}}
+INVOICE = {"mindeeInvoiceApi": {"apiKey": "ik"}}
+JPG = b"\xff\xd8\xff\xe0fake-jpeg"
+
+
+def _file_item(name="receipt.jpg", prop="data"):
+    return {"json": {}, "binary": {prop: {"data": base64.b64encode(JPG).decode(), "mimeType": "image/jpeg",
+                                          "fileName": name}}}
+
+
+def mindee(server, params, version=1, credentials=RECEIPT, items=None, **kw):
+    return run_service("n8n-nodes-base.mindee", version, params, credentials=credentials,
+                       base_urls={"mindee": server.url}, items=items or [_file_item()], **kw)
+
+
+def _parts(req):
+    """The multipart/form-data parts of a request: name -> (filename, content type, bytes)."""
+    assert req.headers["content-type"].startswith("multipart/form-data; boundary=")
+    message = email.message_from_bytes(
+        f"Content-Type: {req.headers['content-type']}\r\n\r\n".encode() + req.body, policy=email.policy.HTTP)
+    return {part.get_param("name", header="content-disposition"):
+            (part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+            for part in message.iter_parts()}
+
+
+def _mindee_handler(header, expected, answer):
+    def handler(req):
+        name, value = header
+        if req.headers.get(name) != value:
+            return 401, {}, {"api_request": {"error": {"code": "Unauthorized", "message": "Authorization required"},
+                                             "status": "failure", "status_code": 401}}
+        return 200, {}, answer if _parts(req) == expected else {"unexpected": list(_parts(req))}
+    return handler
+
+
+def test_mindee_v1_receipt_api1_is_cleaned(fake_server):
+    answer = {"predictions": [{"date": {"value": "2024-01-02", "probability": 0.99},
+                               "locale": {"currency": "EUR", "value": "fr"},
+                               "taxes": [{"amount": 1.5, "rate": 20, "value": 1.5}, {"amount": 2, "rate": 5}],
+                               "total_incl": {"value": 9.5}, "merchant": {"name": "Cafe"},
+                               "orientation": {"degrees": 0}, "time": {"value": None, "raw": "10:30"}}]}
+    fake_server.route("POST", "/products/expense_receipts/v2/predict", _mindee_handler(
+        ("x-inferuser-token", "rk"), {"file": ("receipt.jpg", "image/jpeg", JPG)}, answer))
+    items = output(mindee(fake_server, {}))
+    assert items == [{"json": {"date": "2024-01-02", "currency": "EUR", "locale": "fr",
+                               "taxes": {"amount": 1.5, "rate": 20}, "total_incl": 9.5, "merchant": "Cafe",
+                               "time": "10:30"}, "pairedItem": {"item": 0}}]
+    assert "authorization" not in fake_server.last().headers
+
+
+def test_mindee_v3_invoice_api4_with_line_items(fake_server):
+    document = {"id": "doc-1", "name": "inv.pdf", "n_pages": 2, "inference": {"prediction": {
+        "invoice_number": {"value": "INV-7", "confidence": 1},
+        "locale": {"currency": "LKR", "language": "en", "value": "en-LK"},
+        "taxes": [{"rate": 8, "value": 80, "base": 1000}],
+        "supplier_name": {"value": None, "raw_value": None},
+        "line_items": [{"description": "Tea", "quantity": 2, "unit_price": 500, "total_amount": 1000,
+                        "confidence": 0.9, "product_code": None}]}}}
+    answer = {"api_request": {"status": "success"}, "document": document}
+    fake_server.route("POST", "/v1/products/mindee/invoices/v4/predict", _mindee_handler(
+        ("authorization", "Token ik"), {"document": ("inv.pdf", "application/pdf", JPG)}, answer))
+    items = output(mindee(fake_server, {"resource": "invoice", "binaryPropertyName": "attachment_0"}, version=3,
+                          credentials=INVOICE, items=[_file_item("inv.pdf", "attachment_0")]))
+    assert [it["json"] for it in items] == [{
+        "id": "doc-1", "name": "inv.pdf", "number_of_pages": 2, "invoice_number": "INV-7",
+        "currency": "LKR", "locale": "en-LK", "taxes": {"rate": 8},
+        "line_items": [{"description": "Tea", "product_code": None, "quantity": 2, "total_amount": 1000,
+                        "unit_price": 500}]}]
+    # node v2 defaults to API 3; rawData gives the answer unchanged
+    fake_server.route("POST", "/v1/products/mindee/expense_receipts/v3/predict", _mindee_handler(
+        ("authorization", "Token rk"), {"document": ("receipt.jpg", "image/jpeg", JPG)}, answer))
+    items = output(mindee(fake_server, {"rawData": True}, version=2))
+    assert [it["json"] for it in items] == [answer]
+
+
+def test_mindee_errors(fake_server):
+    fake_server.route("POST", "/products/invoices/v1/predict", (401, {}, {"message": "Invalid token"}))
+    params = {"resource": "invoice", "rawData": True}
+    err = error(mindee(fake_server, params, credentials=INVOICE))
+    assert err["message"] == "Authorization failed - please check your credentials"
+    items = output(mindee(fake_server, params, credentials=INVOICE, continue_on_fail=True,
+                          items=[_file_item(), {"json": {"no": "file"}}]))
+    assert [it["json"] for it in items] == [{"error": "Authorization failed - please check your credentials"},
+                                           {"error": "No binary data exists on item!"}]
+    err = error(mindee(fake_server, {"resource": "invoice", "apiVersion": 2}, credentials=INVOICE))
+    assert err["message"] == "Invalid API version"
+    err = error(mindee(fake_server, {"operation": "parse"}))
+    assert err["message"] == "Mindee: operation 'receipt/parse' is not supported yet"
