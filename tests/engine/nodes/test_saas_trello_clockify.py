@@ -131,3 +131,137 @@ def test_trello_unsupported(fake_server):
     err = error(trello(fake_server, {"resource": "card", "operation": "move"}))
     assert err["message"] == "Trello: operation 'card/move' is not supported yet"
     assert not fake_server.requests
+
+
+CLOCKIFY = {"clockifyApi": {"apiKey": "ck"}}
+WS = "/workspaces/W1"
+
+
+def clockify(server, params, **kw):
+    return run_service("n8n-nodes-base.clockify", 1, params, credentials=CLOCKIFY,
+                       base_urls={"clockify": server.url}, **kw)
+
+
+def _clockify_headers(req) -> None:
+    assert req.headers["x-api-key"] == "ck"
+    assert req.headers["content-type"] == "application/json"
+
+
+def test_clockify_client_create_and_update_as_in_corpus(fake_server):
+    client = {"id": "c1", "name": "Acme", "workspaceId": "W1", "archived": False}
+    fake_server.route("POST", f"{WS}/clients", (201, {}, client))
+    items = output(clockify(fake_server, {"name": "={{ $json.Name }}", "resource": "client", "workspaceId": "W1"},
+                            items=[{"json": {"Name": "Acme"}}]))
+    assert items == [{"json": client, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    _clockify_headers(req)
+    assert req.json == {"name": "Acme"} and req.query == {}
+    fake_server.route("PUT", f"{WS}/clients/c1", (200, {}, {**client, "archived": True}))
+    params = {"name": "Acme", "clientId": "c1", "resource": "client", "operation": "update", "workspaceId": "W1",
+              "updateFields": {"archived": "={{ $json.archived }}"}}
+    items = output(clockify(fake_server, params, items=[{"json": {"archived": True}}]))
+    assert items[0]["json"]["archived"] is True
+    assert fake_server.last().json == {"name": "Acme", "archived": True}
+
+
+def _paged(rows):
+    def handler(req):
+        _clockify_headers(req)
+        size, page = int(req.arg("page-size")), int(req.arg("page", "1"))  # the API defaults to page 1
+        return 200, {}, rows[(page - 1) * size: page * size]
+    return handler
+
+
+def test_clockify_client_get_all_return_all_pages_until_empty(fake_server):
+    rows = [{"id": f"c{n}"} for n in range(60)]
+    fake_server.route("GET", f"{WS}/clients", _paged(rows))
+    params = {"resource": "client", "operation": "getAll", "returnAll": True, "workspaceId": "W1",
+              "additionalFields": {"archived": False}}
+    items = output(clockify(fake_server, params))
+    assert [it["json"] for it in items] == rows
+    assert [r.query for r in fake_server.requests] == [
+        {"archived": ["false"], "page-size": ["50"], "page": [str(p)]} for p in (1, 2, 3)]
+    assert all(it["pairedItem"] == {"item": 0} for it in items)
+
+
+def test_clockify_project_get_all_limit_and_shared_query(fake_server):
+    rows = [{"id": f"p{n}"} for n in range(120)]
+    fake_server.route("GET", f"{WS}/projects", _paged(rows))
+    params = {"operation": "getAll", "limit": 70, "workspaceId": "W1",
+              "additionalFields": {"name": "={{ $json.q }}"}}
+    items = output(clockify(fake_server, params, items=[{"json": {"q": "a"}}, {"json": {"q": "b"}}]))
+    assert [it["json"]["id"] for it in items] == [f"p{n}" for n in range(70)] * 2
+    assert [it["pairedItem"]["item"] for it in items] == [0] * 70 + [1] * 70
+    # n8n sends limit in the query and keeps one query object for all items
+    assert [r.raw_query for r in fake_server.requests] == [
+        "name=a&limit=70&page-size=50&page=1", "name=a&limit=70&page-size=50&page=2",
+        "name=b&limit=70&page-size=50&page=1", "name=b&limit=70&page-size=50&page=2"]
+
+
+def test_clockify_workspace_default_operation_limit(fake_server):
+    fake_server.route("GET", "/workspaces", (200, {}, [{"id": "W1"}, {"id": "W2"}]))
+    items = output(clockify(fake_server, {"limit": 1, "resource": "workspace"}))
+    assert items == [{"json": {"id": "W1"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {}
+
+
+def test_clockify_tasks(fake_server):
+    tasks = f"{WS}/projects/P1/tasks"
+    fake_server.route("GET", tasks, _paged([{"id": "t1"}, {"id": "t2"}]))
+    params = {"filters": {"is-active": True}, "resource": "task", "operation": "getAll", "projectId": "P1",
+              "returnAll": True, "workspaceId": "W1"}
+    items = output(clockify(fake_server, params))
+    assert [it["json"] for it in items] == [{"id": "t1"}, {"id": "t2"}]
+    assert fake_server.last().raw_query == "is-active=true&page-size=50&page=2"
+    fake_server.requests.clear()
+    items = output(clockify(fake_server, {**params, "returnAll": False, "limit": 1}))
+    assert [it["json"] for it in items] == [{"id": "t1"}]
+    assert [r.raw_query for r in fake_server.requests] == ["is-active=true&page-size=1"]
+    fake_server.route("PUT", f"{tasks}/t1", (200, {}, {"id": "t1", "status": "DONE"}))
+    params = {"taskId": "t1", "resource": "task", "operation": "update", "projectId": "P1", "workspaceId": "W1",
+              "updateFields": {"name": "N", "status": "DONE", "estimate": "2:30"}}
+    assert output(clockify(fake_server, params))[0]["json"] == {"id": "t1", "status": "DONE"}
+    assert fake_server.last().json == {"name": "N", "status": "DONE", "estimate": "PT2H30M"}
+    fake_server.route("DELETE", f"{tasks}/t1", (200, {}, {"id": "t1"}))
+    params = {"taskId": "t1", "resource": "task", "operation": "delete", "projectId": "P1", "workspaceId": "W1"}
+    assert output(clockify(fake_server, params))[0]["json"] == {"id": "t1"}
+
+
+def test_clockify_time_entry_create_update_delete(fake_server):
+    entry = {"id": "e1", "timeInterval": {"start": "2020-10-05T08:30:00Z", "end": "2020-10-05T09:30:00Z"}}
+    fake_server.route("POST", f"{WS}/time-entries", (201, {}, entry))
+    params = {"start": "2020-10-05T08:30:00.000Z", "resource": "timeEntry", "workspaceId": "W1",
+              "additionalFields": {"end": "2020-10-05T15:00:00+05:30", "tagIds": ["tag1"],
+                                   "description": "Docs", "customFieldsUi": {}}}
+    assert output(clockify(fake_server, params))[0]["json"] == entry
+    assert fake_server.last().json == {"start": "2020-10-05T08:30:00Z", "end": "2020-10-05T09:30:00Z",
+                                       "tagIds": ["tag1"], "description": "Docs", "customFieldsUi": {}}
+    fake_server.route("GET", f"{WS}/time-entries/e1", (200, {}, entry))
+    fake_server.route("PUT", f"{WS}/time-entries/e1", (200, {}, {**entry, "projectId": "P1"}))
+    params = {"resource": "timeEntry", "operation": "update", "timeEntryId": "e1", "workspaceId": "W1",
+              "updateFields": {"projectId": "P1"}}
+    assert output(clockify(fake_server, params))[0]["json"]["projectId"] == "P1"
+    assert [r.method for r in fake_server.requests[-2:]] == ["GET", "PUT"]
+    assert fake_server.last().json == {"projectId": "P1", "start": "2020-10-05T08:30:00Z"}
+    fake_server.route("DELETE", f"{WS}/time-entries/e1", (204, {}, None))
+    params = {"resource": "timeEntry", "operation": "delete", "timeEntryId": "e1", "workspaceId": "W1"}
+    assert output(clockify(fake_server, params)) == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+
+
+def test_clockify_api_error_and_continue_on_fail(fake_server):
+    body = {"message": "Client with name 'Acme' already exists", "code": 501}
+    fake_server.route("POST", f"{WS}/clients", (400, {}, body))
+    params = {"name": "Acme", "resource": "client", "workspaceId": "W1"}
+    err = error(clockify(fake_server, params))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == "Client with name 'Acme' already exists"
+    items = output(clockify(fake_server, params, continue_on_fail=True))
+    # the node pushes {error, json: {}}; the engine's item normalization fills json.error and pairing
+    message = "Bad request - please check your parameters"
+    assert items == [{"error": message, "json": {"error": message}, "pairedItem": {"item": 0}}]
+
+
+def test_clockify_unsupported(fake_server):
+    err = error(clockify(fake_server, {"resource": "tag", "operation": "get", "workspaceId": "W1"}))
+    assert err["message"] == "Clockify: operation 'tag/get' is not supported yet"
+    assert not fake_server.requests
