@@ -152,3 +152,159 @@ def test_reddit_unsupported_operation(fake_server):
     err = error(rd(fake_server, {"resource": "post", "operation": "vote"}))
     assert err["message"] == "Reddit: operation 'post/vote' is not supported yet"
     assert fake_server.requests == []
+
+
+# -- Mailchimp ----------------------------------------------------------------------------------
+
+MC = {"mailchimpApi": {"apiKey": "0123abcd-us19"}}
+
+
+def mc(server, params, **kw):
+    return run_service("n8n-nodes-base.mailchimp", 1, params, credentials=kw.pop("credentials", MC),
+                       base_urls={"mailchimp": server.url}, **kw)
+
+
+def mc_route(server, method, path, pages, auth="apikey 0123abcd-us19"):
+    """Answer ``pages`` in turn, checking Mailchimp's auth and Accept headers."""
+    calls = []
+
+    def handler(req):
+        assert req.headers["authorization"] == auth
+        assert req.headers["accept"] == "application/json"
+        calls.append(req)
+        return pages[min(len(calls), len(pages)) - 1]
+    server.route(method, path, handler)
+    return calls
+
+
+def test_mailchimp_member_create_like_the_corpus(fake_server):
+    member = {"id": "h1", "email_address": "ada@example.com", "status": "subscribed"}
+    calls = mc_route(fake_server, "POST", "/lists/777b2643d4/members", [(200, {}, member)])
+    params = {"list": "777b2643d4", "email": "={{ $json.email }}", "status": "subscribed",
+              "options": {"tags": "Interest,VIP", "timestampSignup": "={{ $json.at }}", "vip": True},
+              "locationFieldsUi": {"locationFieldsValues": {"latitude": "6.93", "longitude": "79.85x"}},
+              "mergeFieldsUi": {"mergeFieldsValues": [{"name": "FNAME", "value": "={{ $json.name }}"}]}}
+    items = output(mc(fake_server, params, items=[
+        {"json": {"email": "ada@example.com", "name": "Ada", "at": "2024-01-05T10:22:33.456Z"}}]))
+    assert items == [{"json": member, "pairedItem": {"item": 0}}]
+    assert calls[0].json == {"listId": "777b2643d4", "email_address": "ada@example.com", "status": "subscribed",
+                             "vip": True, "timestamp_signup": "2024-01-05 10:01:45", "tags": ["Interest", "VIP"],
+                             "location": {"latitude": 6.93, "longitude": 79.85}, "merge_fields": {"FNAME": "Ada"}}
+    assert calls[0].query == {}
+
+
+def test_mailchimp_member_json_parameters_and_update(fake_server):
+    calls = mc_route(fake_server, "PUT", "/lists/L1/members/ada@example.com", [(200, {}, {"id": "h1"})])
+    params = {"operation": "update", "list": "L1", "email": "ada@example.com", "jsonParameters": True,
+              "mergeFieldsJson": '{"FNAME": "Ada"}', "locationJson": "not json", "groupJson": "{}",
+              "updateFields": {"status": "unsubscribed", "skipMergeValidation": True, "language": "en"}}
+    items = output(mc(fake_server, params))
+    assert items == [{"json": {"id": "h1"}, "pairedItem": {"item": 0}}]
+    # n8n puts skip_merge_validation in its query object but does not pass it to the PUT.
+    assert calls[0].query == {}
+    assert calls[0].json == {"listId": "L1", "email_address": "ada@example.com", "status": "unsubscribed",
+                             "language": "en", "merge_fields": {"FNAME": "Ada"}, "interests": {}}
+
+
+def test_mailchimp_member_get_all_pages_and_limit(fake_server):
+    pages = [(200, {}, {"members": [{"id": "a"}, {"id": "b"}], "total_items": 3}),
+             (200, {}, {"members": [{"id": "c"}], "total_items": 3}),
+             (200, {}, {"members": [], "total_items": 3})]
+    calls = mc_route(fake_server, "GET", "/lists/bcfb6ff8f1/members", pages)
+    params = {"list": "bcfb6ff8f1", "operation": "getAll", "returnAll": True,
+              "options": {"sinceLastChanged": "2024-01-01T00:00:00Z", "status": "subscribed"}}
+    items = output(mc(fake_server, params))
+    assert items == [{"json": {"id": x}, "pairedItem": {"item": 0}} for x in "abc"]
+    assert [(c.arg("offset"), c.arg("count")) for c in calls] == [("0", "500"), ("500", "500"), ("1000", "500")]
+    assert calls[0].query["since_last_changed"] == ["2024-01-01T00:00:00Z"]
+    assert calls[0].query["status"] == ["subscribed"]
+
+    calls = mc_route(fake_server, "GET", "/lists/L2/members", [(200, {}, {"members": [{"id": "x"}]})])
+    items = output(mc(fake_server, {"list": "L2", "operation": "getAll", "limit": 1}))
+    assert [it["json"] for it in items] == [{"id": "x"}]
+    assert calls[0].query == {"count": ["1"]}
+
+
+def test_mailchimp_member_get_shares_query_across_items(fake_server):
+    calls = mc_route(fake_server, "GET", "/lists/L1/members/*", [(200, {}, {"id": "m"})])
+    params = {"operation": "get", "list": "L1", "email": "={{ $json.email }}",
+              "options": {"fields": "={{ $json.fields }}"}}
+    items = output(mc(fake_server, params, items=[{"json": {"email": "a@x.io", "fields": "id,email_address"}},
+                                                  {"json": {"email": "b@x.io", "fields": ""}}]))
+    assert [it["pairedItem"] for it in items] == [{"item": 0}, {"item": 1}]
+    assert [c.path for c in calls] == ["/lists/L1/members/a@x.io", "/lists/L1/members/b@x.io"]
+    # n8n's qs object lives for the whole run: item 1 still asks for item 0's fields.
+    assert [c.query for c in calls] == [{"fields": ["id,email_address"]}] * 2
+
+
+def test_mailchimp_member_tag_and_delete(fake_server):
+    calls = mc_route(fake_server, "POST", "/lists/qwertz/members/c@x.io/tags", [(204, {}, None)])
+    params = {"list": "qwertz", "tags": ["high-order", "vip"], "email": "c@x.io", "options": {"isSyncing": True},
+              "resource": "memberTag"}
+    items = output(mc(fake_server, params))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert calls[0].json == {"tags": [{"name": "high-order", "status": "active"}, {"name": "vip", "status": "active"}],
+                             "is_syncing": True}
+    output(mc(fake_server, {**params, "operation": "delete", "options": {}}))
+    assert calls[1].json == {"tags": [{"name": "high-order", "status": "inactive"},
+                                      {"name": "vip", "status": "inactive"}]}
+    calls = mc_route(fake_server, "POST", "/lists/qwertz/members/c@x.io/actions/delete-permanent", [(204, {}, None)])
+    items = output(mc(fake_server, {"operation": "delete", "list": "qwertz", "email": "c@x.io"}))
+    assert items[0]["json"] == {"success": True} and calls[0].body == b""
+
+
+def test_mailchimp_campaigns_and_list_groups(fake_server):
+    calls = mc_route(fake_server, "GET", "/campaigns", [(200, {}, {"campaigns": [{"id": "c1"}, {"id": "c2"}]})])
+    items = output(mc(fake_server, {"resource": "campaign", "options": {"status": "sent", "sortDirection": "DESC"}}))
+    assert [it["json"] for it in items] == [{"id": "c1"}, {"id": "c2"}]
+    assert calls[0].query == {"status": ["sent"], "sort_dir": ["DESC"], "count": ["10"],
+                              "fields": ["campaigns.id,campaigns.status,campaigns.tracking,campaigns.settings.from_name,"
+                                         "campaigns.settings.title,campaigns.settings.reply_to"]}
+    calls = mc_route(fake_server, "POST", "/campaigns/c1/actions/send", [(204, {}, None)])
+    items = output(mc(fake_server, {"resource": "campaign", "operation": "send", "campaignId": "c1"}))
+    assert items[0]["json"] == {"success": True} and calls[0].body == b""
+    mc_route(fake_server, "POST", "/campaigns/c1/actions/replicate", [(200, {}, {"id": "c3"})])
+    items = output(mc(fake_server, {"resource": "campaign", "operation": "replicate", "campaignId": "c1"}))
+    assert items[0]["json"] == {"id": "c3"}
+    err = error(mc(fake_server, {"resource": "campaign", "options": {"excludeFields": ["campaigns._links"]}}))
+    assert err["message"] == "Cannot read properties of undefined (reading 'join')"
+
+    calls = mc_route(fake_server, "GET", "/lists/L1/interest-categories/g1/interests",
+                     [(200, {}, {"interests": [{"id": "i1"}], "total_items": 1})])
+    items = output(mc(fake_server, {"resource": "listGroup", "list": "L1", "groupCategory": "g1", "limit": 5}))
+    assert [it["json"] for it in items] == [{"id": "i1"}]
+    assert calls[0].query == {"count": ["5"]}
+
+
+def test_mailchimp_oauth2_reads_the_api_endpoint_from_metadata(fake_server):
+    creds = {"mailchimpOAuth2Api": {"oauthTokenData": {"access_token": "mc-tok"},
+                                    "metadataUrl": f"{fake_server.url}/oauth2/metadata"}}
+    meta = mc_route(fake_server, "GET", "/oauth2/metadata",
+                    [(200, {}, {"dc": "us19", "api_endpoint": fake_server.url})], auth="OAuth mc-tok")
+    calls = mc_route(fake_server, "POST", "/3.0/lists/8965eba136/members", [(200, {}, {"id": "h2"})],
+                     auth="Bearer mc-tok")
+    params = {"list": "8965eba136", "email": "b@x.io", "status": "subscribed", "options": {},
+              "mergeFieldsUi": {"mergeFieldsValues": [{"name": "LNAME", "value": "Lovelace"}]},
+              "authentication": "{{ $credentials.oAuth2 }}"}
+    items = output(run_service("n8n-nodes-base.mailchimp", 1, params, credentials=creds))
+    assert items == [{"json": {"id": "h2"}, "pairedItem": {"item": 0}}]
+    assert len(meta) == 1
+    assert calls[0].json == {"listId": "8965eba136", "email_address": "b@x.io", "status": "subscribed",
+                             "merge_fields": {"LNAME": "Lovelace"}}
+
+
+def test_mailchimp_errors(fake_server):
+    body = {"type": "https://mailchimp.com/developer/marketing/docs/errors/", "title": "Member Exists",
+            "status": 400, "detail": "ada@example.com is already a list member."}
+    mc_route(fake_server, "POST", "/lists/L1/members", [(400, {}, body)])
+    params = {"list": "L1", "email": "ada@example.com", "status": "subscribed"}
+    err = error(mc(fake_server, params))
+    assert err["message"] == "Bad request - please check your parameters"
+    # n8n pushes the error item without pairedItem; the run pairs it with the single input item.
+    items = output(mc(fake_server, params, continue_on_fail=True))
+    assert items == [{"json": {"error": "Bad request - please check your parameters"}, "pairedItem": {"item": 0}}]
+    items = output(mc(fake_server, params, credentials={"mailchimpApi": {"apiKey": "nodatacenter"}},
+                      continue_on_fail=True))
+    assert items == [{"json": {"error": "The API key is not valid!"}, "pairedItem": {"item": 0}}]
+    err = error(mc(fake_server, {"resource": "member", "operation": "upsert"}))
+    assert err["message"] == "Mailchimp: operation 'member/upsert' is not supported yet"
