@@ -186,3 +186,145 @@ def test_monday_unsupported_operation(fake_server):
     err = error(monday(fake_server, {"resource": "boardItem", "operation": "archive"}))
     assert err["message"] == "Monday.com: operation 'boardItem/archive' is not supported yet"
     assert fake_server.requests == []
+
+
+# -- Asana ------------------------------------------------------------------------------------
+
+ASANA = {"asanaApi": {"accessToken": "as-token"}}
+
+
+def asana(server, params, **kw):
+    return run_service("n8n-nodes-base.asana", 1, params, credentials=kw.pop("credentials", ASANA),
+                       base_urls={"asana": server.url + "/api/1.0"}, **kw)
+
+
+def rest(server, method, path, answer):
+    """An Asana-like endpoint: bearer auth, ``{data: ...}`` JSON bodies on writes, no body on reads."""
+    def handle(req):
+        if req.headers.get("authorization") != "Bearer as-token":
+            return 401, {}, {"errors": [{"message": "Not Authorized"}]}
+        if method in ("GET", "DELETE"):
+            assert req.body == b""
+        else:
+            assert req.headers["content-type"].startswith("application/json")
+            assert set(req.json) == {"data"}
+        return answer(req) if callable(answer) else (200, {}, answer)
+    server.route(method, "/api/1.0" + path, handle)
+
+
+def test_asana_task_create_default_operation(fake_server):
+    task = {"gid": "12", "name": "Ticket", "resource_type": "task"}
+    rest(fake_server, "POST", "/tasks", {"data": task})
+    params = {"name": "Ticket", "workspace": "1177", "otherProperties": {"assignee": "99", "assignee_status": "inbox"}}
+    items = output(asana(fake_server, params))
+    assert items == [{"json": task, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {"data": {"name": "Ticket", "workspace": "1177", "assignee": "99",
+                                                "assignee_status": "inbox"}}
+
+
+def test_asana_task_get_update_delete(fake_server):
+    rest(fake_server, "GET", "/tasks/12", {"data": {"gid": "12", "name": "T"}})
+    rest(fake_server, "PUT", "/tasks/12", {"data": {"gid": "12", "due_on": "2025-01-02"}})
+    rest(fake_server, "DELETE", "/tasks/12", {"data": {}})
+    items = [{"json": {"gid": "12"}}]
+    assert output(asana(fake_server, {"operation": "get", "id": "={{ $json.gid }}"}, items=items))[0]["json"] == \
+        {"gid": "12", "name": "T"}
+    out = output(asana(fake_server, {"operation": "update", "id": "12", "otherProperties": {"due_on": "2025-01-02"}}))
+    assert out[0]["json"] == {"gid": "12", "due_on": "2025-01-02"}
+    assert fake_server.last().json == {"data": {"due_on": "2025-01-02"}}
+    assert output(asana(fake_server, {"operation": "delete", "id": "12"})) == [{"json": {}, "pairedItem": {"item": 0}}]
+
+
+def test_asana_task_get_all_return_all_follows_next_page(fake_server):
+    def tasks(req):
+        if req.arg("offset") == "p2":
+            assert req.query == {"offset": ["p2"], "limit": ["100"]}
+            return 200, {}, {"data": [{"gid": "3"}], "next_page": None}
+        assert req.query == {"assignee": ["1201"], "workspace": ["1202"], "completed_since": ["2025-03-04T00:00:00+00:00"],
+                             "opt_fields": ["gid,name"], "limit": ["100"]}
+        nxt = {"offset": "p2", "path": "/tasks?offset=p2", "uri": f"{fake_server.url}/api/1.0/tasks?limit=100&offset=p2"}
+        return 200, {}, {"data": [{"gid": "1"}, {"gid": "2"}], "next_page": nxt}
+    rest(fake_server, "GET", "/tasks", tasks)
+    params = {"operation": "getAll", "returnAll": True,
+              "filters": {"assignee": "1201", "workspace": "1202", "completed_since": "2025-03-04",
+                          "opt_fields": ["gid", "name"]}}
+    items = output(asana(fake_server, params))
+    assert [(it["json"]["gid"], it["pairedItem"]) for it in items] == [("1", {"item": 0}), ("2", {"item": 0}),
+                                                                         ("3", {"item": 0})]
+    assert len(fake_server.requests) == 2
+
+
+def test_asana_task_get_all_limit_and_all_fields(fake_server):
+    rest(fake_server, "GET", "/tasks", {"data": [{"gid": "1"}], "next_page": {"uri": "x"}})
+    params = {"operation": "getAll", "limit": 5, "filters": {"project": "p", "opt_fields": ["*"]}}
+    assert [it["json"] for it in output(asana(fake_server, params))] == [{"gid": "1"}]
+    req = fake_server.last()
+    assert req.arg("limit") == "5" and req.arg("project") == "p"
+    assert req.arg("opt_fields").startswith(",gid,resource_type,name,approval_status,")
+    assert req.arg("opt_fields").endswith(",permalink_url,projects,tags,workspace")
+
+
+def test_asana_comment_tag_project_move_and_success_answers(fake_server):
+    rest(fake_server, "POST", "/tasks/7/stories", {"data": {"gid": "s1", "resource_type": "story"}})
+    rest(fake_server, "POST", "/tasks/7/addTag", {"data": {}})
+    rest(fake_server, "POST", "/tasks/7/addProject", {"data": {}})
+    rest(fake_server, "POST", "/sections/s9/addTask", {"data": {}})
+    rest(fake_server, "DELETE", "/stories/s1", {"data": {}})
+    params = {"id": "7", "text": "<body>hi</body>", "resource": "taskComment", "isTextHtml": True,
+              "additionalFields": {}}
+    assert output(asana(fake_server, params))[0]["json"] == {"gid": "s1", "resource_type": "story"}
+    assert fake_server.last().json == {"data": {"html_text": "<body>hi</body>"}}
+    cases = [({"resource": "taskTag", "id": "7", "tag": "t1"}, {"data": {"tag": "t1"}}),
+             ({"resource": "taskProject", "id": "7", "project": "p1", "additionalFields": {"section": "s2"}},
+              {"data": {"project": "p1", "section": "s2"}}),
+             ({"operation": "move", "id": "7", "projectId": "p1", "section": "s9"}, {"data": {"task": "7"}}),
+             ({"resource": "taskComment", "operation": "remove", "id": "s1"}, None)]
+    for params, body in cases:
+        assert output(asana(fake_server, params)) == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+        assert fake_server.last().json == body
+
+
+def test_asana_projects_users_subtasks(fake_server):
+    rest(fake_server, "POST", "/teams/t1/projects", {"data": {"gid": "p1"}})
+    rest(fake_server, "GET", "/projects", {"data": [{"gid": "p1"}, {"gid": "p2"}], "next_page": None})
+    rest(fake_server, "PUT", "/projects/p1", {"data": {"gid": "p1", "name": "N"}})
+    rest(fake_server, "GET", "/workspaces/w1/users", {"data": [{"gid": "u1"}, {"gid": "u2"}]})
+    rest(fake_server, "GET", "/tasks/7/subtasks", {"data": [{"gid": "a"}, {"gid": "b"}, {"gid": "c"}]})
+    rest(fake_server, "GET", "/workspaces/w1/tasks/search", {"data": [{"gid": "f"}]})
+    out = output(asana(fake_server, {"resource": "project", "operation": "create", "name": "P", "workspace": "w1",
+                                     "team": "t1", "additionalFields": {"color": "dark-red", "notes": "n"}}))
+    assert out[0]["json"] == {"gid": "p1"}
+    assert fake_server.last().json == {"data": {"name": "P", "workspace": "w1"}}
+    assert fake_server.last().query == {"color": ["dark-red"], "notes": ["n"]}
+    out = output(asana(fake_server, {"resource": "project", "operation": "getAll", "workspace": "w1", "limit": 2,
+                                     "additionalFields": {"archived": True}}))
+    assert [it["json"]["gid"] for it in out] == ["p1", "p2"]
+    assert fake_server.last().query == {"workspace": ["w1"], "archived": ["true"], "limit": ["2"]}
+    output(asana(fake_server, {"resource": "project", "operation": "update", "id": "p1",
+                               "updateFields": {"name": "N", "notes": "x"}}))
+    assert fake_server.last().json == {"data": {"name": "N"}} and fake_server.last().query == {"notes": ["x"]}
+    out = output(asana(fake_server, {"resource": "user", "operation": "getAll", "workspace": "w1"}))
+    assert [it["json"]["gid"] for it in out] == ["u1", "u2"]
+    out = output(asana(fake_server, {"resource": "subtask", "operation": "getAll", "taskId": "7", "limit": 2}))
+    assert [it["json"]["gid"] for it in out] == ["a", "b"]
+    out = output(asana(fake_server, {"operation": "search", "workspace": "w1",
+                                     "searchTaskProperties": {"text": "bug", "completed": False}}))
+    assert out[0]["json"] == {"gid": "f"}
+    assert fake_server.last().query == {"text": ["bug"], "completed": ["false"]}
+
+
+def test_asana_api_error_and_continue_on_fail(fake_server):
+    rest(fake_server, "GET", "/tasks/*", lambda _req: (404, {}, {"errors": [{"message": "Unknown object: 5"}]}))
+    params = {"operation": "get", "id": "5"}
+    err = error(asana(fake_server, params))
+    assert err["message"] == "The resource you are requesting could not be found"
+    items = output(asana(fake_server, params, continue_on_fail=True))
+    message = "The resource you are requesting could not be found"
+    # n8n pushes a bare {error}; the engine gives such items json.error as n8n's run data shows
+    assert items == [{"error": message, "json": {"error": message}, "pairedItem": {"item": 0}}]
+
+
+def test_asana_unsupported_operation(fake_server):
+    err = error(asana(fake_server, {"resource": "task", "operation": "duplicate"}))
+    assert err["message"] == "Asana: operation 'task/duplicate' is not supported yet"
+    assert fake_server.requests == []
