@@ -139,6 +139,37 @@ def test_reddit_profile_identity_and_trophies(fake_server):
     assert [it["json"] for it in items] == [{"name": "Verified"}]
 
 
+def test_reddit_listing_pages_until_100_without_return_all(fake_server):
+    first = listing([{"id": f"a{n}"} for n in range(60)], after="t3_a59")
+    second = listing([{"id": f"b{n}"} for n in range(60)], after="t3_b59")
+    calls = reddit_route(fake_server, "GET", "/user/spez/submitted.json", [(200, {}, first), (200, {}, second)])
+    items = output(rd(fake_server, {"resource": "user", "username": "spez", "details": "submitted", "limit": 70},
+                      credentials={}))
+    assert [it["json"]["id"] for it in items] == [f"a{n}" for n in range(60)] + [f"b{n}" for n in range(10)]
+    assert [c.query for c in calls] == [{"limit": ["100"], "api_type": ["json"]},
+                                        {"limit": ["100"], "api_type": ["json"], "after": ["t3_a59"]}]
+    calls = reddit_route(fake_server, "GET", "/r/n8n/top.json", [(200, {}, listing([{"id": "t"}]))])
+    items = output(rd(fake_server, {"operation": "getAll", "subreddit": "n8n", "filters": {"category": "top"}}))
+    assert [it["json"] for it in items] == [{"id": "t"}]
+    assert calls[0].headers["authorization"] == "Bearer rd-tok"
+
+
+def test_reddit_subreddit_keyword_search_and_empty_karma(fake_server):
+    found = {"subreddits": [{"name": "n8n", "subscriber_count": 10}, {"name": "n8nio", "subscriber_count": 2}]}
+    calls = reddit_route(fake_server, "POST", "/api/search_subreddits.json", [(200, {}, found)])
+    items = output(rd(fake_server, {"resource": "subreddit", "operation": "getAll", "limit": 1,
+                                    "filters": {"keyword": "n8n"}}, credentials={}))
+    assert [it["json"] for it in items] == [{"name": "n8n", "subscriber_count": 10}]
+    assert calls[0].query == {"query": ["n8n"], "api_type": ["json"]}
+    # returnAll hands back the whole answer as one item, as n8n does.
+    items = output(rd(fake_server, {"resource": "subreddit", "operation": "getAll", "returnAll": True,
+                                    "filters": {"keyword": "n8n"}}, credentials={}))
+    assert [it["json"] for it in items] == [found]
+    reddit_route(fake_server, "GET", "/api/v1/me/karma", [(200, {}, {"kind": "KarmaList", "data": []})])
+    err = error(rd(fake_server, {"resource": "profile", "details": "karma"}))
+    assert err["message"] == "UNKNOWN ERROR - check the detailed error for more information"
+
+
 def test_reddit_api_error_and_continue_on_fail(fake_server):
     reddit_route(fake_server, "POST", "/api/submit", [(403, {}, {"message": "Forbidden", "error": 403})])
     params = {"text": "x", "title": "t", "subreddit": "private"}
