@@ -328,3 +328,17 @@ def test_asana_unsupported_operation(fake_server):
     err = error(asana(fake_server, {"resource": "task", "operation": "duplicate"}))
     assert err["message"] == "Asana: operation 'task/duplicate' is not supported yet"
     assert fake_server.requests == []
+
+
+def test_oauth2_credentials(fake_server):
+    rest(fake_server, "POST", "/tasks", {"data": {"gid": "1"}})
+    oauth = {"asanaOAuth2Api": {"oauthTokenData": {"access_token": "as-token"}}}
+    # a corpus workflow saves this literal (not an expression): anything but accessToken means OAuth2
+    params = {"name": "Q", "workspace": "", "authentication": "{{ $credentials.oAuth2 }}",
+              "otherProperties": {"projects": [""]}}
+    assert output(asana(fake_server, params, credentials=oauth))[0]["json"] == {"gid": "1"}
+    assert fake_server.last().json == {"data": {"name": "Q", "workspace": "", "projects": [""]}}
+    graphql(fake_server, lambda q, v: {"data": {"delete_item": {"id": "3"}}})
+    oauth = {"mondayComOAuth2Api": {"oauthTokenData": {"access_token": "mk-token"}}}
+    params = {"authentication": "oAuth2", "resource": "boardItem", "operation": "delete", "itemId": "3"}
+    assert output(monday(fake_server, params, credentials=oauth))[0]["json"] == {"id": "3"}
