@@ -265,3 +265,126 @@ def test_clockify_unsupported(fake_server):
     err = error(clockify(fake_server, {"resource": "tag", "operation": "get", "workspaceId": "W1"}))
     assert err["message"] == "Clockify: operation 'tag/get' is not supported yet"
     assert not fake_server.requests
+
+
+CARD = {"__rl": True, "mode": "id", "value": "C1"}
+BOARD = {"__rl": True, "mode": "id", "value": "B1"}
+TRELLO_REQUESTS = [
+    # (parameters, method, path, query without key/token, JSON body or None)
+    ({"resource": "board", "name": "B", "description": "d", "additionalFields": {"defaultLists": False}},
+     "POST", "/boards", {}, {"name": "B", "desc": "d", "defaultLists": False}),
+    ({"resource": "board", "operation": "get", "id": BOARD, "additionalFields": {"fields": "name"}},
+     "GET", "/boards/B1", {"fields": ["name"]}, None),
+    ({"resource": "board", "operation": "delete", "id": BOARD}, "DELETE", "/boards/B1", {}, {}),
+    ({"resource": "boardMember", "operation": "getAll", "id": "B1"}, "GET", "/boards/B1/members", {"limit": ["20"]},
+     None),
+    ({"resource": "boardMember", "operation": "remove", "id": "B1", "idMember": "M1"},
+     "DELETE", "/boards/B1/members/M1", {}, {}),
+    ({"resource": "card", "operation": "get", "id": CARD, "additionalFields": {"board": True}},
+     "GET", "/cards/C1", {"board": ["true"]}, None),
+    ({"resource": "cardComment", "operation": "update", "cardId": CARD, "commentId": "A1", "text": "t"},
+     "PUT", "/cards/C1/actions/A1/comments", {"text": ["t"]}, {}),
+    ({"resource": "cardComment", "operation": "delete", "cardId": CARD, "commentId": "A1"},
+     "DELETE", "/cards/C1/actions/A1/comments", {}, {}),
+    ({"resource": "list", "operation": "archive", "id": "L1", "archive": True},
+     "PUT", "/lists/L1/closed", {"value": ["true"]}, {}),
+    ({"resource": "list", "idBoard": "B1", "name": "Todo", "additionalFields": {"pos": "top"}},
+     "POST", "/lists", {}, {"idBoard": "B1", "name": "Todo", "pos": "top"}),
+    ({"resource": "list", "operation": "get", "id": "L1"}, "GET", "/lists/L1", {}, None),
+    ({"resource": "list", "operation": "update", "id": "L1", "updateFields": {"name": "X"}},
+     "PUT", "/lists/L1", {"name": ["X"]}, {}),
+    ({"resource": "attachment", "operation": "create", "cardId": CARD, "url": "https://x/y.png",
+      "additionalFields": {"name": "y"}}, "POST", "/cards/C1/attachments", {}, {"url": "https://x/y.png", "name": "y"}),
+    ({"resource": "attachment", "cardId": CARD, "additionalFields": {"fields": "all"}},
+     "GET", "/cards/C1/attachments", {"fields": ["all"]}, None),
+    ({"resource": "attachment", "operation": "get", "cardId": CARD, "id": "T1"},
+     "GET", "/cards/C1/attachments/T1", {}, None),
+    ({"resource": "attachment", "operation": "delete", "cardId": CARD, "id": "T1"},
+     "DELETE", "/cards/C1/attachments/T1", {}, {}),
+    ({"resource": "checklist", "operation": "create", "cardId": CARD, "name": "CL", "additionalFields": {}},
+     "POST", "/cards/C1/checklists", {}, {"name": "CL"}),
+    ({"resource": "checklist", "cardId": CARD}, "GET", "/cards/C1/checklists", {}, None),
+    ({"resource": "checklist", "operation": "get", "id": "K1"}, "GET", "/checklists/K1", {}, None),
+    ({"resource": "checklist", "operation": "delete", "cardId": CARD, "id": "K1"},
+     "DELETE", "/cards/C1/checklists/K1", {}, {}),
+    ({"resource": "checklist", "operation": "createCheckItem", "checklistId": "K1", "name": "i",
+      "additionalFields": {"checked": True}}, "POST", "/checklists/K1/checkItems", {}, {"name": "i", "checked": True}),
+    ({"resource": "checklist", "operation": "updateCheckItem", "cardId": CARD, "checkItemId": "I1",
+      "additionalFields": {"state": "complete"}}, "PUT", "/cards/C1/checkItem/I1", {"state": ["complete"]}, {}),
+    ({"resource": "checklist", "operation": "getCheckItem", "cardId": CARD, "checkItemId": "I1"},
+     "GET", "/cards/C1/checkItem/I1", {}, None),
+    ({"resource": "checklist", "operation": "deleteCheckItem", "cardId": CARD, "checkItemId": "I1"},
+     "DELETE", "/cards/C1/checkItem/I1", {}, {}),
+    ({"resource": "checklist", "operation": "completedCheckItems", "cardId": CARD},
+     "GET", "/cards/C1/checkItemStates", {}, None),
+    ({"resource": "label", "operation": "create", "boardId": BOARD, "name": "L", "color": "red"},
+     "POST", "/labels", {}, {"idBoard": "B1", "name": "L", "color": "red"}),
+    ({"resource": "label", "operation": "get", "id": "X1"}, "GET", "/labels/X1", {}, None),
+    ({"resource": "label", "operation": "update", "id": "X1", "updateFields": {"color": "blue"}},
+     "PUT", "/labels/X1", {"color": ["blue"]}, {}),
+    ({"resource": "label", "operation": "delete", "id": "X1"}, "DELETE", "/labels/X1", {}, {}),
+    ({"resource": "label", "operation": "removeLabel", "cardId": CARD, "id": "X1"},
+     "DELETE", "/cards/C1/idLabels/X1", {}, {}),
+]
+
+
+def test_trello_requests_of_each_operation(fake_server):
+    fake_server.route("*", "/*", (200, {}, {"id": "ok"}))
+    for params, method, path, query, body in TRELLO_REQUESTS:
+        items = output(trello(fake_server, params))
+        assert items == [{"json": {"id": "ok"}, "pairedItem": {"item": 0}}], params
+        req = fake_server.last()
+        assert (req.method, req.path) == (method, path), params
+        assert req.query == {**query, "key": ["tk"], "token": ["tt"]}, params
+        assert req.json == body, params
+
+
+CLOCKIFY_REQUESTS = [
+    # (parameters, method, path, raw query, JSON body or None)
+    ({"resource": "client", "operation": "get", "clientId": "c1"}, "GET", f"{WS}/clients/c1", "", None),
+    ({"resource": "client", "operation": "delete", "clientId": "c1"}, "DELETE", f"{WS}/clients/c1", "", {}),
+    ({"name": "P", "additionalFields": {"color": "#0000FF", "isPublic": False,
+                                        "estimateUi": {"estimateValues": {"estimate": 5, "type": "AUTO"}}}},
+     "POST", f"{WS}/projects", "", {"name": "P", "color": "#0000FF", "isPublic": False,
+                                    "estimate": {"estimate": 5, "type": "AUTO"}}),
+    ({"operation": "update", "projectId": "p1", "updateFields": {"name": "Q", "estimateUi": {}}},
+     "PUT", f"{WS}/projects/p1", "", {"name": "Q"}),
+    ({"operation": "get", "projectId": "p1"}, "GET", f"{WS}/projects/p1", "", None),
+    ({"operation": "delete", "projectId": "p1"}, "DELETE", f"{WS}/projects/p1", "", {}),
+    ({"resource": "tag", "operation": "update", "tagId": "t1", "updateFields": {"archived": True}},
+     "PUT", f"{WS}/tags/t1", "", {"archived": True}),
+    ({"resource": "task", "projectId": "P1", "name": "T", "additionalFields": {"estimate": "1:15",
+                                                                            "assigneeIds": ["u1"]}},
+     "POST", f"{WS}/projects/P1/tasks", "", {"name": "T", "estimate": "PT1H15M", "assigneeIds": ["u1"]}),
+    ({"resource": "task", "operation": "get", "projectId": "P1", "taskId": "t1"},
+     "GET", f"{WS}/projects/P1/tasks/t1", "", None),
+    ({"resource": "timeEntry", "operation": "get", "timeEntryId": "e1"}, "GET", f"{WS}/time-entries/e1", "", None),
+    ({"resource": "timeEntry", "start": "2020-10-05T10:00:00", "additionalFields": {
+        "customFieldsUi": {"customFieldsValues": [{"customFieldId": "f1", "value": "v"}]}}},
+     "POST", f"{WS}/time-entries", "", {"start": "2020-10-05T10:00:00Z",
+                                        "customFieldsUi": {"customFieldsValues": [{"customFieldId": "f1",
+                                                                                   "value": "v"}]},
+                                        "customFields": [{"customFieldId": "f1", "value": "v"}]}),
+]
+
+
+def test_clockify_requests_of_each_operation(fake_server):
+    fake_server.route("*", "/*", (200, {}, {"id": "ok"}))
+    for params, method, path, query, body in CLOCKIFY_REQUESTS:
+        items = output(clockify(fake_server, {"workspaceId": "W1", **params}))
+        assert items == [{"json": {"id": "ok"}, "pairedItem": {"item": 0}}], params
+        req = fake_server.last()
+        assert (req.method, req.path, req.raw_query) == (method, path, query), params
+        assert req.json == body, params
+        _clockify_headers(req)
+
+
+def test_clockify_tag_delete_and_users(fake_server):
+    fake_server.route("DELETE", f"{WS}/tags/t1", (200, {}, {"id": "t1"}))
+    items = output(clockify(fake_server, {"resource": "tag", "operation": "delete", "tagId": "t1", "workspaceId": "W1"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    fake_server.route("GET", f"{WS}/users", _paged([{"id": "u1"}, {"id": "u2"}, {"id": "u3"}]))
+    items = output(clockify(fake_server, {"resource": "user", "workspaceId": "W1", "limit": 2,
+                                          "additionalFields": {"status": "ACTIVE"}}))
+    assert [it["json"] for it in items] == [{"id": "u1"}, {"id": "u2"}]
+    assert fake_server.last().raw_query == "status=ACTIVE&limit=2&page-size=50&page=1"
