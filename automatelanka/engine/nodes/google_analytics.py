@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from automatelanka.engine.errors import NodeApiError, NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.luxon_format import UTC_ZONE, LDateTime, normalize_zone
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import per_item, resource_value, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
@@ -87,16 +88,13 @@ def _google_error(exc: NodeApiError, version: float) -> NodeApiError:
 
 # -- dates --------------------------------------------------------------------------------------
 
-def _zone(ctx: NodeContext) -> ZoneInfo:
-    """The workflow's timezone (luxon's default zone in n8n), UTC when unknown."""
-    try:
-        return ZoneInfo(ctx.timezone or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _today(ctx: NodeContext) -> date:
-    return datetime.now(_zone(ctx)).date()
+    """Today in the workflow's timezone (luxon's default zone during an n8n execution)."""
+    try:
+        zone = ZoneInfo(ctx.timezone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()
 
 
 def _minus_months(day: date, months: int) -> date:
@@ -106,16 +104,22 @@ def _minus_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _iso_date(ctx: NodeContext, value: Any) -> date | None:
-    """``DateTime.fromISO(value).toISODate()`` in the workflow zone (``None`` when invalid)."""
+def _from_iso(ctx: NodeContext, value: Any) -> LDateTime | None:
+    """Luxon ``DateTime.fromISO(value)`` in the workflow zone (``None`` when invalid)."""
     text = value.to_iso() if hasattr(value, "to_iso") else str(value or "")
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+    zone = normalize_zone(ctx.timezone or "UTC") or UTC_ZONE
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(_zone(ctx))
-    return parsed.date()
+        return LDateTime(parsed.timestamp() * 1000, zone)
+    return LDateTime.from_wall(zone, parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute,
+                               parsed.second, parsed.microsecond // 1000)
+
+
+def _iso_day(value: LDateTime | None) -> str | None:
+    return None if value is None else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def _date_range(ctx: NodeContext, period: str, i: int) -> list[dict[str, Any]]:
@@ -136,11 +140,10 @@ def _date_range(ctx: NodeContext, period: str, i: int) -> list[dict[str, Any]]:
     elif period == "last30days":
         start, end = today - timedelta(days=30), today
     elif period == "custom":
-        first, last = _iso_date(ctx, ctx.param("startDate", i, "")), _iso_date(ctx, ctx.param("endDate", i, ""))
-        if first is not None and last is not None and first > last:
-            raise NodeError(f"Parameter Start: {first.isoformat()} cannot be after End: {last.isoformat()}",
-                            item_index=i)
-        return [{"startDate": first.isoformat() if first else None, "endDate": last.isoformat() if last else None}]
+        first, last = _from_iso(ctx, ctx.param("startDate", i, "")), _from_iso(ctx, ctx.param("endDate", i, ""))
+        if first is not None and last is not None and first.ts > last.ts:
+            raise NodeError(f"Parameter Start: {first.to_iso()} cannot be after End: {last.to_iso()}", item_index=i)
+        return [{"startDate": _iso_day(first), "endDate": _iso_day(last)}]
     else:
         raise NodeError(f"The period '{period}' is not supported, to specify own period use 'custom' option",
                         item_index=i)

@@ -105,7 +105,8 @@ def test_ga4_date_presets(fake_server):
     assert _minus_months(date(2024, 4, 30), 1) == date(2024, 3, 30)
     assert _minus_months(date(2024, 3, 31), 1) == date(2024, 2, 29)
     err = error(ga(fake_server, {**base, "dateRange": "custom", "startDate": "2024-02-02", "endDate": "2024-01-01"}))
-    assert err["message"] == "Parameter Start: 2024-02-02 cannot be after End: 2024-01-01"
+    assert err["message"] == ("Parameter Start: 2024-02-02T00:00:00.000Z cannot be after "
+                              "End: 2024-01-01T00:00:00.000Z")
     err = error(ga(fake_server, {**base, "metricsGA4": {"metricValues": [{}, {"listName": "totalUsers"}]}}))
     assert err["message"] == "A metrics is specified more than once (totalUsers)"
 
