@@ -54,7 +54,7 @@ def _truthy(value: Any) -> bool:
     return True if isinstance(value, dict | list) else bool(value)
 
 
-def _moment(value: Any, zone: ZoneInfo | None) -> datetime | None:
+def moment_parse(value: Any, zone: ZoneInfo | None) -> datetime | None:
     """``moment(value)`` (``zone=None``: local time, UTC) or ``moment.tz(value, zone)``."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value / 1000, UTC)
@@ -71,7 +71,7 @@ def _moment(value: Any, zone: ZoneInfo | None) -> datetime | None:
 
 def moment_local_format(value: Any) -> str:
     """``moment(value).format('YYYY-MM-DDTHH:mm:ss')`` on a server whose local time is UTC."""
-    parsed = _moment(value, None)
+    parsed = moment_parse(value, None)
     return "Invalid date" if parsed is None else parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -81,7 +81,7 @@ def moment_tz_format(value: Any, zone_name: str) -> str:
         zone = ZoneInfo(zone_name or "UTC")
     except (KeyError, ValueError):
         zone = ZoneInfo("UTC")
-    parsed = _moment(value, zone)
+    parsed = moment_parse(value, zone)
     if parsed is None:
         return "Invalid date"
     local = parsed.astimezone(zone)

@@ -169,3 +169,220 @@ def test_zoom_unsupported(fake_server):
     err = error(zoom(fake_server, {"resource": "meeting", "operation": "register"}))
     assert err["message"] == "Zoom: operation 'meeting/register' is not supported yet"
     assert fake_server.requests == []
+
+
+# -- ClickUp ---------------------------------------------------------------------------------------
+
+CLICKUP = {"clickUpApi": {"accessToken": "pk_123"}}
+CLICKUP_OAUTH = {"clickUpOAuth2Api": {"oauthTokenData": {"access_token": "cu-oauth"}}}
+
+
+def clickup(server, params, credentials=None, **kw):
+    return run_service("n8n-nodes-base.clickUp", 1, params, credentials=credentials or CLICKUP,
+                       base_urls={"clickUp": server.url}, **kw)
+
+
+def _clickup_request(req, method: str, path: str, auth: str = "pk_123") -> None:
+    """What every ClickUp request must look like (the personal token is sent without Bearer)."""
+    assert (req.method, req.path) == (method, path)
+    assert req.headers["authorization"] == auth
+    assert req.headers["content-type"] == "application/json"
+
+
+def test_clickup_task_create(fake_server):
+    task = {"id": "86b1", "name": "Fix login", "status": {"status": "to do"}, "url": "https://app.clickup.com/t/86b1"}
+    fake_server.route("POST", "/list/900900727522/task", (200, {}, task))
+    params = {"list": "900900727522", "name": "Fix login", "team": "9009074051", "space": "90090146907",
+              "folderless": True,
+              "additionalFields": {"content": "Steps to reproduce", "assignees": [], "priority": 2,
+                                   "dueDate": "2025-05-01T12:00:00.000Z", "timeEstimate": 5, "tags": ["bug"],
+                                   "customFieldsJson": '[{"id": "f1", "value": 3}]', "notifyAll": True}}
+    items = output(clickup(fake_server, params))
+    assert items == [{"json": task, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    _clickup_request(req, "POST", "/list/900900727522/task")
+    # assignees [] is truthy in n8n; timeEstimate is multiplied by 6000 as n8n does
+    assert req.json == {"name": "Fix login", "custom_fields": [{"id": "f1", "value": 3}],
+                        "content": "Steps to reproduce", "assignees": [], "tags": ["bug"], "priority": 2,
+                        "due_date": 1746100800000, "time_estimate": 30000, "notify_all": True}
+
+
+def test_clickup_task_create_oauth2_markdown_and_invalid_json(fake_server):
+    fake_server.route("POST", "/list/l1/task", (200, {}, {"id": "t2"}))
+    # a corpus workflow saves this literal (not an expression): anything but accessToken means OAuth2
+    params = {"authentication": "{{ $credentials.oAuth2 }}", "list": "l1", "name": "Doc",
+              "additionalFields": {"content": "# Title", "markdownContent": True, "dueDate": "not a date"}}
+    assert output(clickup(fake_server, params, credentials=CLICKUP_OAUTH))[0]["json"] == {"id": "t2"}
+    req = fake_server.last()
+    _clickup_request(req, "POST", "/list/l1/task", auth="Bearer cu-oauth")
+    # new Date('not a date').getTime() is NaN, which JSON.stringify writes as null
+    assert req.json == {"name": "Doc", "due_date": None, "markdown_content": "# Title"}
+    params = {"list": "l1", "name": "X", "additionalFields": {"customFieldsJson": "{bad"}}
+    assert error(clickup(fake_server, params))["message"] == "Custom Fields: Invalid JSON"
+    assert len(fake_server.requests) == 1
+
+
+def test_clickup_task_update_get_delete(fake_server):
+    fake_server.route("PUT", "/task/t1", (200, {}, {"id": "t1", "name": "Renamed"}))
+    params = {"operation": "update", "id": "t1",
+              "updateFields": {"name": "Renamed", "status": "in progress", "dueDate": "2025-05-01",
+                               "addAssignees": "12, 34", "priority": 1}}
+    assert output(clickup(fake_server, params)) == [{"json": {"id": "t1", "name": "Renamed"},
+                                                     "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    _clickup_request(req, "PUT", "/task/t1")
+    assert req.json == {"assignees": {"add": [12, 34], "rem": []}, "priority": 1, "due_date": 1746057600000,
+                        "name": "Renamed", "status": "in progress"}
+
+    fake_server.route("GET", "/task/t1", (200, {}, {"id": "t1"}))
+    params = {"operation": "get", "id": "t1", "includeSubtasks": True, "includeMarkdownDescription": True}
+    assert output(clickup(fake_server, params))[0]["json"] == {"id": "t1"}
+    req = fake_server.last()
+    _clickup_request(req, "GET", "/task/t1")
+    assert req.query == {"include_subtasks": ["true"], "include_markdown_description": ["true"]}
+    assert req.body == b""
+
+    fake_server.route("DELETE", "/task/t1", (204, {}, None))
+    assert output(clickup(fake_server, {"operation": "delete", "id": "t1"}))[0]["json"] == {"success": True}
+    _clickup_request(fake_server.last(), "DELETE", "/task/t1")
+
+
+def test_clickup_task_get_all_return_all_pages(fake_server):
+    pages = {"0": [{"id": "a"}, {"id": "b"}], "1": [{"id": "c"}], "2": []}
+    fake_server.route("GET", "/list/l1/task", lambda req: (200, {}, {"tasks": pages[req.arg("page")]}))
+    params = {"operation": "getAll", "list": "l1",
+              "filters": {"statuses": ["open", "review"], "archived": True, "dueDateGt": "2025-01-01T00:00:00Z",
+                          "customFieldsUi": {"customFieldsValues": [{"fieldId": "f1", "operator": "equal",
+                                                                     "value": "x"}]}}}
+    items = output(clickup(fake_server, params))
+    assert [it["json"]["id"] for it in items] == ["a", "b", "c"]
+    assert [r.arg("page") for r in fake_server.requests] == ["0", "1", "2"]
+    assert fake_server.requests[0].query == {
+        "archived": ["true"], "statuses[0]": ["open"], "statuses[1]": ["review"],
+        "due_date_gt": ["1735689600000"], "custom_fields": ['[{"field_id":"f1","operator":"=","value":"x"}]'],
+        "page": ["0"]}
+
+
+def test_clickup_task_get_all_limit(fake_server):
+    pages = {"0": [{"id": "a"}, {"id": "b"}], "1": [{"id": "c"}, {"id": "d"}], "2": [{"id": "e"}]}
+    fake_server.route("GET", "/list/l1/task", lambda req: (200, {}, {"tasks": pages[req.arg("page")]}))
+    items = output(clickup(fake_server, {"operation": "getAll", "list": "l1", "returnAll": False, "limit": 3}))
+    # pages until at least limit rows, then cut to limit
+    assert [it["json"]["id"] for it in items] == ["a", "b", "c"]
+    assert [r.query for r in fake_server.requests] == [{"limit": ["3"], "page": ["0"]},
+                                                       {"limit": ["3"], "page": ["1"]}]
+
+
+def test_clickup_task_member_custom_field_tags_and_lists(fake_server):
+    fake_server.route("GET", "/task/t1/member", (200, {}, {"members": [{"id": 1}, {"id": 2}, {"id": 3}]}))
+    items = output(clickup(fake_server, {"operation": "member", "id": "t1", "returnAll": False, "limit": 2}))
+    assert [it["json"] for it in items] == [{"id": 1}, {"id": 2}]
+    assert fake_server.last().query == {"limit": ["2"]}
+
+    fake_server.route("POST", "/task/t1/field/f1", (200, {}, {}))
+    params = {"operation": "setCustomField", "task": "t1", "field": "f1", "value": "42"}
+    assert output(clickup(fake_server, params))[0]["json"] == {}
+    assert fake_server.last().json == {"value": 42}
+    params = {"operation": "setCustomField", "task": "t1", "field": "f1", "value": '{"a": 1}', "jsonParse": True}
+    output(clickup(fake_server, params))
+    assert fake_server.last().json == {"value": {"a": 1}}
+    params = {"operation": "setCustomField", "task": "t1", "field": "f1", "value": "{", "jsonParse": True}
+    assert error(clickup(fake_server, params))["message"] == "Value is invalid JSON!"
+
+    fake_server.route("POST", "/task/t1/tag/urgent", (200, {}, {}))
+    params = {"resource": "taskTag", "taskId": "t1", "tagName": "urgent",
+              "additionalFields": {"custom_task_ids": True, "team_id": "9"}}
+    assert output(clickup(fake_server, params))[0]["json"] == {"success": True}
+    req = fake_server.last()
+    _clickup_request(req, "POST", "/task/t1/tag/urgent")
+    assert req.query == {"custom_task_ids": ["true"], "team_id": ["9"]}
+
+    fake_server.route("DELETE", "/list/l2/task/t1", (200, {}, {}))
+    params = {"resource": "taskList", "operation": "remove", "taskId": "t1", "listId": "l2"}
+    assert output(clickup(fake_server, params))[0]["json"] == {"success": True}
+    _clickup_request(fake_server.last(), "DELETE", "/list/l2/task/t1")
+
+    fake_server.route("DELETE", "/task/t1/dependency", (200, {}, {}))
+    params = {"resource": "taskDependency", "operation": "delete", "task": "t1", "dependsOnTask": "t0"}
+    assert output(clickup(fake_server, params))[0]["json"] == {"success": True}
+    assert fake_server.last().query == {"depends_on": ["t0"]}
+
+
+def test_clickup_list_folder_comment_checklist(fake_server):
+    fake_server.route("POST", "/folder/f9/list", (200, {}, {"id": "l5", "name": "Sprint"}))
+    params = {"resource": "list", "operation": "create", "space": "s1", "folder": "f9", "name": "Sprint",
+              "additionalFields": {"assignee": "17", "dueDate": "2025-05-01T00:00:00Z", "status": "red"}}
+    assert output(clickup(fake_server, params))[0]["json"] == {"id": "l5", "name": "Sprint"}
+    req = fake_server.last()
+    _clickup_request(req, "POST", "/folder/f9/list")
+    assert req.json == {"name": "Sprint", "due_date": 1746057600000, "assignee": 17, "status": "red"}
+
+    fake_server.route("GET", "/space/s1/list", (200, {}, {"lists": [{"id": "1"}, {"id": "2"}]}))
+    params = {"resource": "list", "operation": "getAll", "space": "s1", "folderless": True, "limit": 1,
+              "filters": {"archived": True}}
+    assert [it["json"] for it in output(clickup(fake_server, params))] == [{"id": "1"}]
+    assert fake_server.last().query == {"archived": ["true"], "limit": ["1"]}
+
+    fake_server.route("GET", "/list/l5/field", (200, {}, {"fields": [{"id": "cf1"}]}))
+    assert output(clickup(fake_server, {"resource": "list", "list": "l5"}))[0]["json"] == {"id": "cf1"}
+
+    fake_server.route("GET", "/space/s1/folder", (200, {}, {"folders": [{"id": "f1"}, {"id": "f2"}]}))
+    params = {"resource": "folder", "operation": "getAll", "space": "s1"}
+    assert [it["json"]["id"] for it in output(clickup(fake_server, params))] == ["f1", "f2"]
+    assert fake_server.last().query == {"limit": ["50"]}
+
+    fake_server.route("POST", "/task/t1/comment", (200, {}, {"id": "c1", "hist_id": "h", "date": 1}))
+    params = {"resource": "comment", "commentOn": "task", "id": "t1", "commentText": "Looks good",
+              "additionalFields": {"assignee": "5", "notifyAll": True}}
+    assert output(clickup(fake_server, params))[0]["json"] == {"id": "c1", "hist_id": "h", "date": 1}
+    assert fake_server.last().json == {"comment_text": "Looks good", "assignee": 5, "notify_all": True}
+
+    fake_server.route("POST", "/task/t1/checklist", (200, {}, {"checklist": {"id": "ck1", "name": "QA"}}))
+    params = {"resource": "checklist", "task": "t1", "name": "QA"}
+    assert output(clickup(fake_server, params))[0]["json"] == {"id": "ck1", "name": "QA"}
+    assert fake_server.last().json == {"name": "QA"}
+
+    fake_server.route("POST", "/space/s1/tag", (200, {}, {}))
+    params = {"resource": "spaceTag", "space": "s1", "name": "infra", "foregroundColor": "#fff"}
+    assert output(clickup(fake_server, params))[0]["json"] == {"success": True}
+    assert fake_server.last().json == {"tag": {"name": "infra", "tag_bg": "#000000", "tag_fg": "#fff"}}
+
+
+def test_clickup_time_entries(fake_server):
+    fake_server.route("POST", "/team/9/time_entries", (200, {}, {"data": {"id": "te1"}}))
+    params = {"resource": "timeEntry", "team": "9", "task": "t1", "start": "2025-05-01T09:00:00", "duration": 30,
+              "additionalFields": {"billable": True, "tags": ['{"name":"dev","tag_bg":"#000","tag_fg":"#fff"}']}}
+    assert output(clickup(fake_server, params))[0]["json"] == {"id": "te1"}
+    # moment.tz(start, workflow zone (UTC)).valueOf(); minutes * 60000
+    assert fake_server.last().json == {"start": 1746090000000, "duration": 1800000, "tid": "t1", "billable": True,
+                                       "tags": [{"name": "dev", "tag_bg": "#000", "tag_fg": "#fff"}]}
+
+    fake_server.route("POST", "/team/9/time_entries/stop", (200, {}, {}))
+    err = error(clickup(fake_server, {"resource": "timeEntry", "operation": "stop", "team": "9"}))
+    assert err["message"] == "There seems to be nothing to stop."
+
+    fake_server.route("GET", "/team/9/time_entries", (200, {}, {"data": [{"id": 1}, {"id": 2}]}))
+    params = {"resource": "timeEntry", "operation": "getAll", "team": "9", "limit": 1,
+              "filters": {"start_date": "2025-05-01T00:00:00Z"}}
+    assert [it["json"] for it in output(clickup(fake_server, params))] == [{"id": 1}]
+    assert fake_server.last().query == {"start_date": ["1746057600000"]}
+
+
+def test_clickup_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("PUT", "/task/zz", (401, {}, {"err": "Token invalid", "ECODE": "OAUTH_025"}))
+    params = {"operation": "update", "id": "zz", "updateFields": {"name": "n"}}
+    err = error(clickup(fake_server, params))
+    assert err["message"] == "Authorization failed - please check your credentials"
+    assert err["description"] == "Token invalid"
+    items = output(clickup(fake_server, params, continue_on_fail=True))
+    message = "Authorization failed - please check your credentials"
+    # n8n pushes {error, json: {}}; the engine shows json.error and pairs it as n8n's run data does
+    assert items == [{"error": message, "json": {"error": message}, "pairedItem": {"item": 0}}]
+
+
+def test_clickup_unsupported(fake_server):
+    err = error(clickup(fake_server, {"resource": "guest", "operation": "create"}))
+    assert err["message"] == "ClickUp: operation 'guest/create' is not supported yet"
+    err = error(clickup(fake_server, {"resource": "task", "operation": "move"}))
+    assert err["message"] == "ClickUp: operation 'task/move' is not supported yet"
+    assert fake_server.requests == []
