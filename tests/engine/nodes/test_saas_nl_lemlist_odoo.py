@@ -235,3 +235,181 @@ def test_lemlist_unsupported_operations(fake_server):
     err = error(ll(fake_server, {"resource": "lead", "operation": "update"}, version=2))
     assert err["message"] == "Lemlist: operation 'lead/update' is not supported yet"
     assert fake_server.requests == []
+
+
+# -- Odoo ----------------------------------------------------------------------------------------
+
+OD = "n8n-nodes-base.odoo"
+
+
+class FakeOdoo:
+    """Odoo's /jsonrpc: ``common.login`` and ``object.execute`` on an in-memory database."""
+
+    def __init__(self, db="acme"):
+        self.db = db
+        self.records = {"res.partner": {1: {"id": 1, "name": "Ann", "email": "ann@x.com", "city": "Paris"}},
+                        "crm.lead": {7: {"id": 7, "name": "Deal", "email_from": "bo@x.com", "expected_revenue": 10}},
+                        "product.product": {3: {"id": 3, "name": "Mug", "default_code": "SKU1"},
+                                            4: {"id": 4, "name": "Cup", "default_code": "SKU2"}}}
+        self.calls = []
+
+    def __call__(self, req):
+        body = req.json
+        assert req.headers["content-type"] == "application/json" and req.headers["user-agent"] == "n8n"
+        assert body["jsonrpc"] == "2.0" and body["method"] == "call" and 0 <= body["id"] < 100
+        params = body["params"]
+        self.calls.append((params["service"], params["method"], params["args"]))
+        ok = {"jsonrpc": "2.0", "id": body["id"]}
+        if params["service"] == "common" and params["method"] == "login":
+            db, user, password = params["args"]
+            return 200, {}, {**ok, "result": 2 if (db, user, password) == (self.db, "admin", "pw") else False}
+        db, uid, password, model, method, *args = params["args"]
+        if (db, uid, password) != (self.db, 2, "pw"):
+            return 200, {}, self._error(ok, "odoo.exceptions.AccessDenied", "Access Denied")
+        table = self.records.setdefault(model, {})
+        if method == "create":
+            new_id = max(table, default=0) + 1
+            table[new_id] = {"id": new_id, **args[0]}
+            return 200, {}, {**ok, "result": new_id}
+        if method in ("read", "write", "unlink"):
+            missing = [i for i in args[0] if i not in table]
+            if missing:
+                return 200, {}, self._error(ok, "odoo.exceptions.MissingError",
+                                            f"Record does not exist or has been deleted.\n(Record: {model}({missing[0]},))")
+            if method == "read":
+                return 200, {}, {**ok, "result": [self._fields(table[i], args[1]) for i in args[0]]}
+            for i in args[0]:
+                table[i].update(args[1]) if method == "write" else table.pop(i)
+            return 200, {}, {**ok, "result": True}
+        if method == "search_read":
+            domain, fields, offset, limit = args
+            rows = [r for r in table.values() if all(self._match(r, *cond) for cond in domain)]
+            rows = rows[offset:offset + limit] if limit else rows[offset:]
+            return 200, {}, {**ok, "result": [self._fields(r, fields) for r in rows]}
+        return 200, {}, self._error(ok, "builtins.AttributeError", f"The method '{method}' does not exist")
+
+    @staticmethod
+    def _error(ok, name, message):
+        return {**ok, "error": {"code": 200, "message": "Odoo Server Error",
+                                "data": {"name": name, "debug": "Traceback ...", "message": message,
+                                         "arguments": [message], "context": {}}}}
+
+    @staticmethod
+    def _fields(row, fields):
+        return {k: v for k, v in row.items() if not fields or k in fields or k == "id"}
+
+    @staticmethod
+    def _match(row, field, op, value):
+        assert op in ("=", "!=", "like"), op
+        if op == "like":
+            return str(value) in str(row.get(field))
+        return (row.get(field) == value) == (op == "=")
+
+
+def odoo_run(server, params, *, db="acme", items=None, **kw):
+    creds = {"odooApi": {"url": server.url + "/", "username": "admin", "password": "pw", "db": db}}
+    return run_service(OD, 1, params, credentials=creds, items=items, **kw)
+
+
+def test_odoo_opportunity_create_logs_in_once(fake_server):
+    odoo = FakeOdoo()
+    fake_server.route("POST", "/jsonrpc", odoo)
+    params = {"resource": "opportunity", "opportunityName": "={{$json.subject}}",
+              "additionalFields": {"email_from": "={{$json.from}}", "description": "Hi"}}
+    items = [{"json": {"subject": "Quote", "from": "c@x.com"}}, {"json": {"subject": "Order", "from": "d@x.com"}}]
+    out = output(odoo_run(fake_server, params, items=items))
+    assert out == [{"json": {"id": 8}, "pairedItem": {"item": 0}}, {"json": {"id": 9}, "pairedItem": {"item": 1}}]
+    assert odoo.calls[0] == ("common", "login", ["acme", "admin", "pw"])
+    assert [c[:2] for c in odoo.calls] == [("common", "login"), ("object", "execute"), ("object", "execute")]
+    assert odoo.calls[1][2] == ["acme", 2, "pw", "crm.lead", "create",
+                                {"name": "Quote", "email_from": "c@x.com", "description": "Hi"}]
+
+
+def test_odoo_custom_get_all_filter_limit_and_update(fake_server):
+    odoo = FakeOdoo()
+    fake_server.route("POST", "/jsonrpc", odoo)
+    params = {"limit": 1, "options": {"fieldsList": ["id"]}, "resource": "custom", "operation": "getAll",
+              "filterRequest": {"filter": [{"value": "={{ $json.sku }}", "fieldName": "default_code"}]},
+              "customResource": "product.product"}
+    out = output(odoo_run(fake_server, params, items=[{"json": {"sku": "SKU2"}}, {"json": {"sku": "none"}}]))
+    assert out == [{"json": {"id": 4}, "pairedItem": {"item": 0}}]
+    assert odoo.calls[1][2] == ["acme", 2, "pw", "product.product", "search_read",
+                                [["default_code", "=", "SKU2"]], ["id"], 0, 1]
+
+    params = {"resource": "custom", "operation": "update", "customResource": "product.product",
+              "customResourceId": "={{ $json.id }}",
+              "fieldsToCreateOrUpdate": {"fields": [{"fieldName": "image_1920", "fieldValue": "aGk="},
+                                                    {"fieldName": "name", "fieldValue": "Big cup"}]}}
+    out = output(odoo_run(fake_server, params, items=[{"json": {"id": 4}}]))
+    assert out == [{"json": {"id": 4}, "pairedItem": {"item": 0}}]
+    assert odoo.calls[-1][2][3:] == ["product.product", "write", [4], {"image_1920": "aGk=", "name": "Big cup"}]
+    assert odoo.records["product.product"][4]["name"] == "Big cup"
+
+
+def test_odoo_get_all_return_all_operators_and_contact_crud(fake_server):
+    odoo = FakeOdoo()
+    fake_server.route("POST", "/jsonrpc", odoo)
+    params = {"resource": "custom", "operation": "getAll", "returnAll": True, "customResource": "product.product",
+              "filterRequest": {"filter": [{"fieldName": "name", "operator": "notEqual", "value": "Mug"}]}}
+    out = output(odoo_run(fake_server, params))
+    assert [it["json"]["name"] for it in out] == ["Cup"]
+    assert odoo.calls[-1][2][5:] == [[["name", "!=", "Mug"]], [], 0, 0]
+
+    params = {"resource": "contact", "contactName": "Cy", "additionalFields": {
+        "email": "cy@x.com", "address": {"value": {"city": "Lyon", "zip": "69000"}}}}
+    assert output(odoo_run(fake_server, params))[0]["json"] == {"id": 2}
+    assert odoo.records["res.partner"][2] == {"id": 2, "name": "Cy", "email": "cy@x.com", "city": "Lyon",
+                                              "zip": "69000"}
+    params = {"resource": "contact", "operation": "get", "contactId": "2", "options": {"fieldsList": ["city"]}}
+    assert output(odoo_run(fake_server, params))[0]["json"] == {"id": 2, "city": "Lyon"}
+    params = {"resource": "contact", "operation": "update", "contactId": "2",
+              "updateFields": {"address": {"value": {"city": "Nice"}}}}
+    assert output(odoo_run(fake_server, params))[0]["json"] == {"id": "2"}
+    assert odoo.calls[-1][2][3:] == ["res.partner", "write", [2], {"city": "Nice"}]
+    params = {"resource": "contact", "operation": "delete", "contactId": "2"}
+    assert output(odoo_run(fake_server, params))[0]["json"] == {"success": True}
+    assert 2 not in odoo.records["res.partner"]
+    params = {"resource": "contact", "operation": "getAll", "limit": 5}
+    assert [it["json"]["id"] for it in output(odoo_run(fake_server, params))] == [1]
+    assert odoo.calls[-1][2][3:] == ["res.partner", "search_read", [], [], 0, 5]
+
+
+def test_odoo_note_and_db_from_host(fake_server):
+    odoo = FakeOdoo(db="127")  # no db in the credential: the host name's first label
+    fake_server.route("POST", "/jsonrpc", odoo)
+    out = output(odoo_run(fake_server, {"resource": "note", "memo": "Call back"}, db=""))
+    assert out[0]["json"] == {"id": 1}
+    assert odoo.calls[0][2][0] == "127" and odoo.records["note.note"][1]["memo"] == "Call back"
+
+
+def test_odoo_errors_and_continue_on_fail(fake_server):
+    odoo = FakeOdoo()
+    fake_server.route("POST", "/jsonrpc", odoo)
+    params = {"resource": "opportunity", "operation": "get", "opportunityId": "={{$json.id}}"}
+    err = error(odoo_run(fake_server, params, items=[{"json": {"id": 99}}]))
+    assert err["message"] == "Record does not exist or has been deleted.\n(Record: crm.lead(99,))"
+    assert err["name"] == "NodeApiError"
+    items = [{"json": {"id": "abc"}}, {"json": {"id": 99}}, {"json": {"id": 7}}]
+    out = output(odoo_run(fake_server, params, items=items, continue_on_fail=True))
+    assert out == [{"json": {"error": "Please specify a valid ID: abc"}, "pairedItem": {"item": 0}},
+                   {"json": {"error": "Record does not exist or has been deleted.\n(Record: crm.lead(99,))"},
+                    "pairedItem": {"item": 1}},
+                   {"json": {"id": 7, "name": "Deal", "email_from": "bo@x.com", "expected_revenue": 10},
+                    "pairedItem": {"item": 2}}]
+    params = {"resource": "opportunity", "operation": "update", "opportunityId": "7", "updateFields": {}}
+    assert error(odoo_run(fake_server, params))["message"] == "Please specify at least one field to update"
+
+
+def test_odoo_bad_password_fails_with_access_denied(fake_server):
+    odoo = FakeOdoo()
+    fake_server.route("POST", "/jsonrpc", odoo)
+    creds = {"odooApi": {"url": fake_server.url, "username": "admin", "password": "wrong", "db": "acme"}}
+    run = run_service(OD, 1, {"resource": "contact", "operation": "getAll"}, credentials=creds)
+    assert error(run)["message"] == "Access Denied"
+    assert odoo.calls[1][2][:3] == ["acme", False, "wrong"]
+
+
+def test_odoo_unsupported(fake_server):
+    err = error(odoo_run(fake_server, {"resource": "invoice", "operation": "get"}))
+    assert err["message"] == "Odoo: operation 'invoice/get' is not supported yet"
+    assert fake_server.requests == []
