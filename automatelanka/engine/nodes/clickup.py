@@ -42,7 +42,7 @@ from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import json_array, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.nodes.date_time import parse_js_date
-from automatelanka.engine.nodes.zoom import moment_parse
+from automatelanka.engine.nodes.zoom import js_str, moment_parse
 
 DISPLAY = "ClickUp"
 _HEADERS = {"Content-Type": "application/json"}
@@ -186,6 +186,10 @@ class _ClickUp:
     def p(self, name: str, i: int, default: Any = None) -> Any:
         return self.ctx.param(name, i, default)
 
+    def s(self, name: str, i: int) -> str:
+        """A parameter as a path segment (``${value}``)."""
+        return js_str(self.ctx.param(name, i, ""))
+
     def fields(self, name: str, i: int) -> dict[str, Any]:
         value = self.ctx.param(name, i, {})
         return value if isinstance(value, dict) else {}
@@ -227,7 +231,7 @@ def op(resource: str, *operations: str) -> Callable[[Handler], Handler]:
 def _success(method: str, template: str, *names: str) -> Handler:
     """An operation that sends one request and answers ``{success: true}``."""
     def run(c: _ClickUp, i: int) -> Any:
-        c.req(method, template.format(*(c.p(n, i, "") for n in names)), i)
+        c.req(method, template.format(*(c.s(n, i) for n in names)), i)
         return {"success": True}
     return run
 
@@ -235,7 +239,7 @@ def _success(method: str, template: str, *names: str) -> Handler:
 def _plain(method: str, template: str, *names: str, prop: str | None = None) -> Handler:
     """An operation that sends one request and answers the response (or its ``prop``)."""
     def run(c: _ClickUp, i: int) -> Any:
-        data = c.req(method, template.format(*(c.p(n, i, "") for n in names)), i)
+        data = c.req(method, template.format(*(c.s(n, i) for n in names)), i)
         return _prop(data, prop) if prop else data
     return run
 
@@ -250,7 +254,7 @@ _TASK_DATES = (("dueDate", "due_date", date_ms), ("dueDateTime", "due_date_time"
 
 @op("task", "create")
 def _task_create(c: _ClickUp, i: int) -> Any:
-    list_id = c.p("list", i, "")
+    list_id = c.s("list", i)
     fields = c.fields("additionalFields", i)
     body: dict[str, Any] = {"name": c.p("name", i, "")}
     if _truthy(fields.get("customFieldsJson")):
@@ -271,7 +275,7 @@ def _task_create(c: _ClickUp, i: int) -> Any:
 
 @op("task", "update")
 def _task_update(c: _ClickUp, i: int) -> Any:
-    task_id = c.p("id", i, "")
+    task_id = c.s("id", i)
     fields = c.fields("updateFields", i)
     body: dict[str, Any] = {"assignees": {"add": [], "rem": []}}
     _copy(fields, body, (("content", "content", _same), ("priority", "priority", _same)))
@@ -291,7 +295,7 @@ def _task_update(c: _ClickUp, i: int) -> Any:
 
 @op("task", "get")
 def _task_get(c: _ClickUp, i: int) -> Any:
-    task_id = c.p("id", i, "")
+    task_id = c.s("id", i)
     if c.p("includeSubtasks", i, False):
         c.qs["include_subtasks"] = True
     if c.p("includeMarkdownDescription", i, False):
@@ -319,7 +323,7 @@ def _task_get_all(c: _ClickUp, i: int) -> Any:
             custom = [{"field_id": v.get("fieldId"), "operator": "=" if v.get("operator") == "equal"
                        else v.get("operator"), "value": v.get("value")} for v in values]
             c.qs["custom_fields"] = json.dumps(custom, separators=(",", ":"), ensure_ascii=False)
-    path = f"/list/{c.p('list', i, '')}/task"
+    path = f"/list/{c.s('list', i)}/task"
     if return_all:
         return c.all_items("tasks", path, i, c.qs)
     c.qs["limit"] = c.p("limit", i, 50)
@@ -330,7 +334,7 @@ def _task_get_all(c: _ClickUp, i: int) -> Any:
 
 def _members(template: str, name: str) -> Handler:
     def run(c: _ClickUp, i: int) -> Any:
-        path = template.format(c.p(name, i, ""))
+        path = template.format(c.s(name, i))
         if c.p("returnAll", i, True):
             return _prop(c.req("GET", path, i, qs=c.qs), "members")
         c.qs["limit"] = c.p("limit", i, 50)
@@ -344,8 +348,8 @@ _OPS[("list", "member")] = _members("/list/{}/member", "id")
 
 @op("task", "setCustomField")
 def _task_set_custom_field(c: _ClickUp, i: int) -> Any:
-    task_id = c.p("task", i, "")
-    field_id = c.p("field", i, "")
+    task_id = c.s("task", i)
+    field_id = c.s("field", i)
     value = c.p("value", i, "")
     if c.p("jsonParse", i, False):
         value = validate_json(value)
@@ -361,7 +365,7 @@ _OPS[("task", "delete")] = _success("DELETE", "/task/{}", "id")
 
 def _task_tag(method: str) -> Handler:
     def run(c: _ClickUp, i: int) -> Any:
-        task_id, name = c.p("taskId", i, ""), c.p("tagName", i, "")
+        task_id, name = c.s("taskId", i), c.s("tagName", i)
         c.req(method, f"/task/{task_id}/tag/{name}", i, qs=c.fields("additionalFields", i))
         return {"success": True}
     return run
@@ -375,13 +379,13 @@ _OPS[("taskList", "remove")] = _success("DELETE", "/list/{1}/task/{0}", "taskId"
 
 @op("taskDependency", "create")
 def _dependency_create(c: _ClickUp, i: int) -> Any:
-    c.req("POST", f"/task/{c.p('task', i, '')}/dependency", i, {"depends_on": c.p("dependsOnTask", i, "")})
+    c.req("POST", f"/task/{c.s('task', i)}/dependency", i, {"depends_on": c.p("dependsOnTask", i, "")})
     return {"success": True}
 
 
 @op("taskDependency", "delete")
 def _dependency_delete(c: _ClickUp, i: int) -> Any:
-    task_id = c.p("task", i, "")
+    task_id = c.s("task", i)
     c.qs["depends_on"] = c.p("dependsOnTask", i, "")
     c.req("DELETE", f"/task/{task_id}/dependency", i, qs=c.qs)
     return {"success": True}
@@ -391,14 +395,14 @@ def _dependency_delete(c: _ClickUp, i: int) -> Any:
 
 @op("checklist", "create")
 def _checklist_create(c: _ClickUp, i: int) -> Any:
-    data = c.req("POST", f"/task/{c.p('task', i, '')}/checklist", i, {"name": c.p("name", i, "")})
+    data = c.req("POST", f"/task/{c.s('task', i)}/checklist", i, {"name": c.p("name", i, "")})
     return _prop(data, "checklist")
 
 
 @op("checklist", "update")
 def _checklist_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("name", "name", _same), ("position", "position", _same)))
-    return _prop(c.req("PUT", f"/checklist/{c.p('checklist', i, '')}", i, body), "checklist")
+    return _prop(c.req("PUT", f"/checklist/{c.s('checklist', i)}", i, body), "checklist")
 
 
 _OPS[("checklist", "delete")] = _success("DELETE", "/checklist/{}", "checklist")
@@ -407,7 +411,7 @@ _OPS[("checklist", "delete")] = _success("DELETE", "/checklist/{}", "checklist")
 @op("checklistItem", "create")
 def _checklist_item_create(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("additionalFields", i), {"name": c.p("name", i, "")}, (("assignee", "assignee", parse_int),))
-    data = c.req("POST", f"/checklist/{c.p('checklist', i, '')}/checklist_item", i, body)
+    data = c.req("POST", f"/checklist/{c.s('checklist', i)}/checklist_item", i, body)
     return _prop(data, "checklist")
 
 
@@ -416,7 +420,7 @@ def _checklist_item_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("name", "name", _same), ("parent", "parent", _same),
                                                    ("assignee", "assignee", parse_int),
                                                    ("resolved", "resolved", _same)))
-    path = f"/checklist/{c.p('checklist', i, '')}/checklist_item/{c.p('checklistItem', i, '')}"
+    path = f"/checklist/{c.s('checklist', i)}/checklist_item/{c.s('checklistItem', i)}"
     return _prop(c.req("PUT", path, i, body), "checklist")
 
 
@@ -426,7 +430,7 @@ _OPS[("checklistItem", "delete")] = _success("DELETE", "/checklist/{}/checklist_
 
 @op("comment", "create")
 def _comment_create(c: _ClickUp, i: int) -> Any:
-    on, target = c.p("commentOn", i, ""), c.p("id", i, "")
+    on, target = c.s("commentOn", i), c.s("id", i)
     body = _copy(c.fields("additionalFields", i), {"comment_text": c.p("commentText", i, "")},
                  (("assignee", "assignee", parse_int), ("notifyAll", "notify_all", _same)))
     return c.req("POST", f"/{on}/{target}/comment", i, body)
@@ -434,7 +438,7 @@ def _comment_create(c: _ClickUp, i: int) -> Any:
 
 @op("comment", "getAll")
 def _comment_get_all(c: _ClickUp, i: int) -> Any:
-    on, target = c.p("commentsOn", i, ""), c.p("id", i, "")
+    on, target = c.s("commentsOn", i), c.s("id", i)
     c.qs["limit"] = c.p("limit", i, 50)
     return _splice(c.req("GET", f"/{on}/{target}/comment", i, qs=c.qs), "comments", c.qs["limit"])
 
@@ -444,7 +448,7 @@ def _comment_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("commentText", "comment_text", _same),
                                                    ("assignee", "assignee", parse_int),
                                                    ("resolved", "resolved", _same)))
-    c.req("PUT", f"/comment/{c.p('comment', i, '')}", i, body)
+    c.req("PUT", f"/comment/{c.s('comment', i)}", i, body)
     return {"success": True}
 
 
@@ -453,13 +457,13 @@ _OPS[("comment", "delete")] = _success("DELETE", "/comment/{}", "comment")
 
 @op("folder", "create")
 def _folder_create(c: _ClickUp, i: int) -> Any:
-    return c.req("POST", f"/space/{c.p('space', i, '')}/folder", i, {"name": c.p("name", i, "")})
+    return c.req("POST", f"/space/{c.s('space', i)}/folder", i, {"name": c.p("name", i, "")})
 
 
 @op("folder", "getAll")
 def _folder_get_all(c: _ClickUp, i: int) -> Any:
     filters = c.fields("filters", i)
-    space = c.p("space", i, "")
+    space = c.s("space", i)
     _copy(filters, c.qs, (("archived", "archived", _same),))
     c.qs["limit"] = c.p("limit", i, 50)
     return _splice(c.req("GET", f"/space/{space}/folder", i, qs=c.qs), "folders", c.qs["limit"])
@@ -468,7 +472,7 @@ def _folder_get_all(c: _ClickUp, i: int) -> Any:
 @op("folder", "update")
 def _folder_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("name", "name", _same),))
-    return c.req("PUT", f"/folder/{c.p('folder', i, '')}", i, body)
+    return c.req("PUT", f"/folder/{c.s('folder', i)}", i, body)
 
 
 _OPS[("folder", "delete")] = _success("DELETE", "/folder/{}", "folder")
@@ -484,21 +488,21 @@ _LIST_FIELDS = (("content", "content", _same), ("dueDate", "due_date", date_ms),
 
 @op("list", "create")
 def _list_create(c: _ClickUp, i: int) -> Any:
-    space = c.p("space", i, "")
+    space = c.s("space", i)
     folderless = c.p("folderless", i, False)
     body = _copy(c.fields("additionalFields", i), {"name": c.p("name", i, "")}, _LIST_FIELDS)
     if folderless:
         return c.req("POST", f"/space/{space}/list", i, body)
-    return c.req("POST", f"/folder/{c.p('folder', i, '')}/list", i, body)
+    return c.req("POST", f"/folder/{c.s('folder', i)}/list", i, body)
 
 
 @op("list", "getAll")
 def _list_get_all(c: _ClickUp, i: int) -> Any:
     filters = c.fields("filters", i)
-    space = c.p("space", i, "")
+    space = c.s("space", i)
     folderless = c.p("folderless", i, False)
     _copy(filters, c.qs, (("archived", "archived", _same),))
-    path = f"/space/{space}/list" if folderless else f"/folder/{c.p('folder', i, '')}/list"
+    path = f"/space/{space}/list" if folderless else f"/folder/{c.s('folder', i)}/list"
     c.qs["limit"] = c.p("limit", i, 50)
     return _splice(c.req("GET", path, i, qs=c.qs), "lists", c.qs["limit"])
 
@@ -507,7 +511,7 @@ def _list_get_all(c: _ClickUp, i: int) -> Any:
 def _list_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("name", "name", _same), *_LIST_FIELDS[:5],
                                                    ("unsetStatus", "unset_status", _same)))
-    return c.req("PUT", f"/list/{c.p('list', i, '')}", i, body)
+    return c.req("PUT", f"/list/{c.s('list', i)}", i, body)
 
 
 _OPS[("list", "customFields")] = _plain("GET", "/list/{}/field", "list", prop="fields")
@@ -522,21 +526,21 @@ def _space_tag_body(c: _ClickUp, i: int, name_param: str) -> dict[str, Any]:
 
 @op("spaceTag", "create")
 def _space_tag_create(c: _ClickUp, i: int) -> Any:
-    space = c.p("space", i, "")
+    space = c.s("space", i)
     c.req("POST", f"/space/{space}/tag", i, _space_tag_body(c, i, "name"))
     return {"success": True}
 
 
 @op("spaceTag", "update")
 def _space_tag_update(c: _ClickUp, i: int) -> Any:
-    space, name = c.p("space", i, ""), c.p("name", i, "")
+    space, name = c.s("space", i), c.s("name", i)
     c.req("PUT", f"/space/{space}/tag/{name}", i, _space_tag_body(c, i, "newName"))
     return {"success": True}
 
 
 @op("spaceTag", "getAll")
 def _space_tag_get_all(c: _ClickUp, i: int) -> Any:
-    data = c.req("GET", f"/space/{c.p('space', i, '')}/tag", i)
+    data = c.req("GET", f"/space/{c.s('space', i)}/tag", i)
     if c.p("returnAll", i, True):
         return _prop(data, "tags")
     return _splice(data, "tags", c.p("limit", i, 50))
@@ -553,12 +557,12 @@ def _goal_create(c: _ClickUp, i: int) -> Any:
                  (("dueDate", "due_date", date_ms), ("description", "description", _same),
                   ("multipleOwners", "multiple_owners", _same), ("color", "color", _same),
                   ("owners", "owners", _csv_ints)))
-    return _prop(c.req("POST", f"/team/{c.p('team', i, '')}/goal", i, body), "goal")
+    return _prop(c.req("POST", f"/team/{c.s('team', i)}/goal", i, body), "goal")
 
 
 @op("goal", "getAll")
 def _goal_get_all(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     c.qs["limit"] = c.p("limit", i, 50)
     return _splice(c.req("GET", f"/team/{team}/goal", i, qs=c.qs), "goals", c.qs["limit"])
 
@@ -569,7 +573,7 @@ def _goal_update(c: _ClickUp, i: int) -> Any:
                  (("name", "name", _same), ("dueDate", "due_date", date_ms), ("description", "description", _same),
                   ("color", "color", _same), ("addOwners", "add_owners", _csv_ints),
                   ("removeOwners", "rem_owners", _csv_ints)))
-    return _prop(c.req("PUT", f"/goal/{c.p('goal', i, '')}", i, body), "goal")
+    return _prop(c.req("PUT", f"/goal/{c.s('goal', i)}", i, body), "goal")
 
 
 _OPS[("goal", "delete")] = _success("DELETE", "/goal/{}", "goal")
@@ -578,7 +582,7 @@ _OPS[("goal", "get")] = _plain("GET", "/goal/{}", "goal", prop="goal")
 
 @op("goalKeyResult", "create")
 def _key_result_create(c: _ClickUp, i: int) -> Any:
-    goal, kind = c.p("goal", i, ""), c.p("type", i, "")
+    goal, kind = c.s("goal", i), c.p("type", i, "")
     fields = c.fields("additionalFields", i)
     if kind in ("number", "currency") and not _truthy(fields.get("unit")):
         raise NodeError("Unit field must be set", item_index=i)
@@ -597,7 +601,7 @@ def _key_result_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {},
                  (("name", "name", _same), ("note", "note", _same), ("stepsCurrent", "steps_current", _same),
                   ("stepsStart", "steps_start", _same), ("stepsEnd", "steps_end", _same), ("unit", "unit", _same)))
-    return _prop(c.req("PUT", f"/key_result/{c.p('keyResult', i, '')}", i, body), "key_result")
+    return _prop(c.req("PUT", f"/key_result/{c.s('keyResult', i)}", i, body), "key_result")
 
 
 _OPS[("goalKeyResult", "delete")] = _success("DELETE", "/key_result/{}", "keyResult")
@@ -607,7 +611,7 @@ _OPS[("goalKeyResult", "delete")] = _success("DELETE", "/key_result/{}", "keyRes
 
 @op("timeEntry", "update")
 def _time_entry_update(c: _ClickUp, i: int) -> Any:
-    team, entry = c.p("team", i, ""), c.p("timeEntry", i, "")
+    team, entry = c.s("team", i), c.s("timeEntry", i)
     body = dict(c.fields("updateFields", i))
     if _truthy(body.get("start")):
         body["start"] = moment_tz_ms(body["start"], c.ctx.timezone)
@@ -621,7 +625,7 @@ def _time_entry_update(c: _ClickUp, i: int) -> Any:
 
 @op("timeEntry", "getAll")
 def _time_entry_get_all(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     return_all = c.p("returnAll", i, False)
     filters = c.fields("filters", i)
     c.qs.update(filters)
@@ -636,16 +640,16 @@ def _time_entry_get_all(c: _ClickUp, i: int) -> Any:
 
 @op("timeEntry", "get")
 def _time_entry_get(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     path = f"/team/{team}/time_entries/current"
     if not c.p("running", i, False):
-        path = f"/team/{team}/time_entries/{c.p('timeEntry', i, '')}"
+        path = f"/team/{team}/time_entries/{c.s('timeEntry', i)}"
     return _prop(c.req("GET", path, i), "data")
 
 
 @op("timeEntry", "create")
 def _time_entry_create(c: _ClickUp, i: int) -> Any:
-    team, task = c.p("team", i, ""), c.p("task", i, "")
+    team, task = c.s("team", i), c.p("task", i, "")
     start, duration = c.p("start", i, ""), c.p("duration", i, 0)
     body: dict[str, Any] = {"start": moment_tz_ms(start, c.ctx.timezone), "duration": _times(60000)(duration),
                             "tid": task}
@@ -660,7 +664,7 @@ def _time_entry_create(c: _ClickUp, i: int) -> Any:
 
 @op("timeEntry", "start")
 def _time_entry_start(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     body: dict[str, Any] = {"tid": c.p("task", i, "")}
     body.update(c.fields("additionalFields", i))
     return _prop(c.req("POST", f"/team/{team}/time_entries/start", i, body), "data")
@@ -668,7 +672,7 @@ def _time_entry_start(c: _ClickUp, i: int) -> Any:
 
 @op("timeEntry", "stop")
 def _time_entry_stop(c: _ClickUp, i: int) -> Any:
-    data = c.req("POST", f"/team/{c.p('team', i, '')}/time_entries/stop", i)
+    data = c.req("POST", f"/team/{c.s('team', i)}/time_entries/stop", i)
     if _truthy(_prop(data, "data")):
         return data["data"]
     raise NodeError("There seems to be nothing to stop.", item_index=i)
@@ -679,7 +683,7 @@ _OPS[("timeEntry", "delete")] = _plain("DELETE", "/team/{}/time_entries/{}", "te
 
 @op("timeEntryTag", "add")
 def _time_entry_tag_add(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     body: dict[str, Any] = {"time_entry_ids": str(c.p("timeEntryIds", i, "")).split(",")}
     tags_ui = c.p("tagsUi", i, {})
     if _truthy(tags_ui):
@@ -693,7 +697,7 @@ def _time_entry_tag_add(c: _ClickUp, i: int) -> Any:
 
 @op("timeEntryTag", "getAll")
 def _time_entry_tag_get_all(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     return_all = c.p("returnAll", i, False)
     data = c.req("GET", f"/team/{team}/time_entries/tags", i)
     if return_all:
@@ -703,7 +707,7 @@ def _time_entry_tag_get_all(c: _ClickUp, i: int) -> Any:
 
 @op("timeEntryTag", "remove")
 def _time_entry_tag_remove(c: _ClickUp, i: int) -> Any:
-    team = c.p("team", i, "")
+    team = c.s("team", i)
     ids = str(c.p("timeEntryIds", i, "")).split(",")
     names = c.p("tagNames", i, []) or []
     try:

@@ -49,6 +49,21 @@ _SETTINGS = (("cnMeeting", "cn_meeting"), ("inMeeting", "in_meeting"), ("joinBef
              ("registrationType", "registration_type"))
 
 
+def js_str(value: Any) -> str:
+    """``${value}`` in a JavaScript template literal (path segments)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, list):
+        return ",".join("" if v is None else js_str(v) for v in value)
+    return str(value)
+
+
 def _truthy(value: Any) -> bool:
     """JavaScript truthiness (``{}`` and ``[]`` are true)."""
     return True if isinstance(value, dict | list) else bool(value)
@@ -150,13 +165,13 @@ class _Zoom:
         return self.request("POST", "/users/me/meetings", i, body)
 
     def update(self, i: int) -> Any:
-        meeting = self.ctx.param("meetingId", i, "")
+        meeting = js_str(self.ctx.param("meetingId", i, ""))
         fields = self.ctx.param("updateFields", i, {}) or {}
         self.request("PATCH", f"/meetings/{meeting}", i, _meeting_body(fields, None, lambda v: v))
         return {"success": True}
 
     def get(self, i: int) -> Any:
-        meeting = self.ctx.param("meetingId", i, "")
+        meeting = js_str(self.ctx.param("meetingId", i, ""))
         fields = self.ctx.param("additionalFields", i, {}) or {}
         qs: dict[str, Any] = {}
         if _truthy(fields.get("showPreviousOccurrences")):
@@ -166,7 +181,7 @@ class _Zoom:
         return self.request("GET", f"/meetings/{meeting}", i, qs=qs)
 
     def delete(self, i: int) -> Any:
-        meeting = self.ctx.param("meetingId", i, "")
+        meeting = js_str(self.ctx.param("meetingId", i, ""))
         fields = self.ctx.param("additionalFields", i, {}) or {}
         qs: dict[str, Any] = {}
         if _truthy(fields.get("scheduleForReminder")):

@@ -114,7 +114,8 @@ def test_zoom_get_update_delete(fake_server):
                         "start_time": "2025-03-02T10:00:00Z", "duration": 30}
 
     fake_server.route("DELETE", "/meetings/123", (204, {}, None))
-    params = {"operation": "delete", "meetingId": "123", "additionalFields": {"scheduleForReminder": True}}
+    # a number from an expression is written as JavaScript does in the path
+    params = {"operation": "delete", "meetingId": "={{ 123.0 }}", "additionalFields": {"scheduleForReminder": True}}
     assert output(zoom(fake_server, params)) == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
     req = fake_server.last()
     _zoom_request(req, "DELETE", "/meetings/123")
@@ -242,6 +243,8 @@ def test_clickup_task_update_get_delete(fake_server):
     assert req.query == {"include_subtasks": ["true"], "include_markdown_description": ["true"]}
     assert req.body == b""
 
+    fake_server.route("DELETE", "/task/901", (204, {}, None))
+    assert output(clickup(fake_server, {"operation": "delete", "id": "={{ 901.0 }}"}))[0]["json"] == {"success": True}
     fake_server.route("DELETE", "/task/t1", (204, {}, None))
     assert output(clickup(fake_server, {"operation": "delete", "id": "t1"}))[0]["json"] == {"success": True}
     _clickup_request(fake_server.last(), "DELETE", "/task/t1")
