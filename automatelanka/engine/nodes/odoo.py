@@ -110,7 +110,7 @@ def _name_value_fields(value: Any) -> dict[str, Any] | None:
     rows = value.get("fields") if isinstance(value, dict) else None
     if rows is None:
         return None
-    return {_js_str(row.get("fieldName")): row.get("fieldValue") for row in rows}
+    return {_js_str(row.get("fieldName", "")): row.get("fieldValue", "") for row in rows}
 
 
 def _filters(value: Any) -> list[list[Any]]:

@@ -73,6 +73,25 @@ def test_nl_api_error_fails_node_and_continue_on_fail_passes_input(fake_server):
     assert [it["json"] for it in task["data"]["main"][0]] == [{"a": 1}]
 
 
+def test_nl_refreshes_oauth2_token_once_on_401(fake_server):
+    @fake_server.route("POST", "/v1/documents:analyzeSentiment")
+    def sentiment(req):
+        if req.headers["authorization"] != "Bearer fresh":
+            return 401, {}, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
+                                       "status": "UNAUTHENTICATED"}}
+        return 200, {}, SENTIMENT
+
+    refreshed = []
+
+    def refresh(kind, ref):
+        refreshed.append(kind)
+        return {"oauthTokenData": {"access_token": "fresh"}}
+
+    out = output(nl(fake_server, {"content": "hi"}, refresh=refresh))
+    assert out == [{"json": SENTIMENT, "pairedItem": {"item": 0}}]
+    assert refreshed == ["googleCloudNaturalLanguageOAuth2Api"]
+
+
 def test_nl_unsupported_operation(fake_server):
     err = error(nl(fake_server, {"operation": "analyzeEntities"}))
     assert err["message"] == "Google Cloud Natural Language: operation 'document/analyzeEntities' is not supported yet"
@@ -372,6 +391,18 @@ def test_odoo_get_all_return_all_operators_and_contact_crud(fake_server):
     params = {"resource": "contact", "operation": "getAll", "limit": 5}
     assert [it["json"]["id"] for it in output(odoo_run(fake_server, params))] == [1]
     assert odoo.calls[-1][2][3:] == ["res.partner", "search_read", [], [], 0, 5]
+
+
+def test_odoo_custom_create_name_value_fields(fake_server):
+    odoo = FakeOdoo()
+    fake_server.route("POST", "/jsonrpc", odoo)
+    params = {"resource": "custom", "customResource": "res.partner",
+              "fieldsToCreateOrUpdate": {"fields": [{"fieldName": "name", "fieldValue": "={{ $json.name }}"},
+                                                    {"fieldName": "email", "fieldValue": "dee@x.com"},
+                                                    {"fieldName": "street"}]}}
+    out = output(odoo_run(fake_server, params, items=[{"json": {"name": "Dee"}}]))
+    assert out == [{"json": {"id": 2}, "pairedItem": {"item": 0}}]
+    assert odoo.calls[-1][2][3:] == ["res.partner", "create", {"name": "Dee", "email": "dee@x.com", "street": ""}]
 
 
 def test_odoo_note_and_db_from_host(fake_server):
