@@ -13,9 +13,10 @@ for ``cn-`` regions); in v2 a bucket name containing ``.`` is addressed path-sty
 Supported: file upload (binary or text content, tags, ACL/storage-class/encryption headers),
 download (binary into ``binaryPropertyName``), getAll (ListObjectsV2 with ``delimiter=/``,
 continuation-token paging, ``returnAll``/``limit``, folder keys filtered out), delete, copy;
-bucket create/delete/getAll/search; folder create/getAll. Not supported yet: folder delete, the
-``assumeRole`` authentication, multipart upload of binary data kept outside the item (n8n uses it
-only for binary data stored by id; here binary data is in the item and sent in one PUT).
+bucket create/delete/getAll/search; folder create/getAll/delete (DeleteObjects of everything
+under the key). Not supported yet: the v2 ``assumeRole`` authentication (awsAssumeRole
+credential). Binary data is sent in one PUT: n8n's multipart upload applies only to binary data
+stored by id, and items here carry their data.
 
 ``base_urls["awsS3"]`` (tests) sends every request to that server instead, keeping the real
 ``Host`` header, which the signature covers. The helpers here are shared with the S3-compatible
@@ -379,6 +380,32 @@ def folder_create(ctx: NodeContext, api: S3Api, flavor: Flavor, i: int, item: It
     return {"success": True}
 
 
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def delete_body(keys: list[str]) -> bytes:
+    """xml2js ``Builder().buildObject({Delete: {$: {xmlns}, Object: [{Key}, ...]}})``."""
+    objects = "".join(f"  <Object>\n    <Key>{_xml_text(key)}</Key>\n  </Object>\n" for key in keys)
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Delete xmlns="{S3_XMLNS}">\n{objects}</Delete>').encode()
+
+
+def folder_delete(ctx: NodeContext, api: S3Api, flavor: Flavor, i: int, item: Item) -> Any:
+    bucket = str(ctx.param("bucketName", i, ""))
+    key = js_str(ctx.param("folderKey", i, ""))
+    region = _region(api, flavor, bucket, i)
+    rows = api.all_items("ListBucketResult.Contents", bucket, "" if flavor.v2_paths else "/", i,
+                         {"list-type": 2, "prefix": key}, region)
+    if not rows:
+        api.call(bucket, "DELETE", f"/{key}", i, query=api.qs, region=region)
+        return {"deleted": [{"Key": key}]}
+    body = delete_body([js_str(row.get("Key")) for row in rows])
+    headers = {"Content-MD5": md5_b64(body), "Content-Type": "application/xml"}
+    data = api.call(bucket, "POST", "/", i, query={"delete": ""}, body=body, headers=headers, region=region)
+    return {"deleted": dig(data, "DeleteResult.Deleted")}
+
+
 def bucket_create(ctx: NodeContext, api: S3Api, flavor: Flavor, i: int, item: Item) -> Any:
     name = str(ctx.param("name", i, ""))
     fields = ctx.param("additionalFields", i, {}) or {}
@@ -437,7 +464,7 @@ def bucket_search(ctx: NodeContext, api: S3Api, flavor: Flavor, i: int, item: It
 OPERATIONS: dict[tuple[str, str], Callable[..., Any]] = {
     ("file", "upload"): file_upload, ("file", "download"): file_download, ("file", "getAll"): file_get_all,
     ("file", "delete"): file_delete, ("file", "copy"): file_copy,
-    ("folder", "create"): folder_create, ("folder", "getAll"): folder_get_all,
+    ("folder", "create"): folder_create, ("folder", "getAll"): folder_get_all, ("folder", "delete"): folder_delete,
     ("bucket", "create"): bucket_create, ("bucket", "delete"): bucket_delete,
     ("bucket", "getAll"): bucket_get_all, ("bucket", "search"): bucket_search,
 }

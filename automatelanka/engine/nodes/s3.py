@@ -9,7 +9,7 @@ items with the file attached (under continue-on-fail a failing item's json becom
 ``{error}``); upload reads ``binaryPropertyName`` of the first item, as n8n does.
 
 Supported: file upload/download/getAll/delete/copy, bucket create/delete/getAll/search, folder
-create/getAll. Not supported yet: folder delete.
+create/getAll/delete: every operation of the node.
 
 ``base_urls["s3"]`` (tests) sends the requests to that server instead, keeping the real ``Host``.
 """

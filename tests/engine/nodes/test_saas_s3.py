@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote, unquote
@@ -173,6 +174,8 @@ class FakeS3:
                 f'<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{inner}</LocationConstraint>')
         if req.method == "GET" and not key:
             return self.list_objects(bucket, req)
+        if req.method == "POST" and "delete" in req.query:
+            return self.delete_objects(store, req)
         if req.method == "PUT" and "x-amz-copy-source" in req.headers:
             src_bucket, _, src_key = unquote(req.headers["x-amz-copy-source"]).lstrip("/").partition("/")
             store["objects"][key] = self.buckets[src_bucket]["objects"][src_key]
@@ -195,6 +198,17 @@ class FakeS3:
             store["objects"].pop(key, None)
             return 204, {}, b""
         return _xml_error(405, "MethodNotAllowed", "no")
+
+    def delete_objects(self, store, req):
+        assert req.headers["content-md5"] == base64.b64encode(hashlib.md5(req.body).digest()).decode()
+        assert req.headers["content-type"] == "application/xml"
+        keys = re.findall(r"<Key>(.*?)</Key>", req.text)
+        for key in keys:
+            store["objects"].pop(key, None)
+        rows = "".join(f"<Deleted><Key>{k}</Key></Deleted>" for k in keys)
+        return 200, {"Content-Type": "application/xml"}, (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            f"{rows}</DeleteResult>")
 
     def list_buckets(self):
         rows = "".join(f"<Bucket><Name>{n}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket>"
@@ -359,6 +373,22 @@ def test_aws_folder_create_and_get_all(s3):
     assert s3.server.last("PUT").path == "/x/new/"
 
 
+def test_aws_folder_delete_all_objects_then_empty_folder(s3):
+    s3.add("b", objects={"x/": _obj(b""), "x/f.txt": _obj(b"1"), "y.txt": _obj(b"2")})
+    items = output(aws(s3, {"resource": "folder", "operation": "delete", "bucketName": "b", "folderKey": "x/"}))
+    assert items == [{"json": {"deleted": [{"Key": "x/"}, {"Key": "x/f.txt"}]}, "pairedItem": {"item": 0}}]
+    post = s3.server.last("POST")
+    assert post.query == {"delete": [""]} and post.text == (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\n'
+        "  <Object>\n    <Key>x/</Key>\n  </Object>\n  <Object>\n    <Key>x/f.txt</Key>\n  </Object>\n</Delete>")
+    assert list(s3.buckets["b"]["objects"]) == ["y.txt"]
+    items = output(aws(s3, {"resource": "folder", "operation": "delete", "bucketName": "b", "folderKey": "z/"},
+                       version=1))
+    assert items == [{"json": {"deleted": [{"Key": "z/"}]}, "pairedItem": {"item": 0}}]
+    assert s3.server.last().method == "DELETE" and s3.server.last().path == "/z/"
+
+
 def test_aws_temporary_credentials_sign_session_token(s3):
     s3.add("b", objects={"f": _obj(b"1")})
     creds = {"aws": {**AWS["aws"], "temporaryCredentials": True, "sessionToken": " tok "}}
@@ -383,8 +413,8 @@ def test_aws_missing_key_and_unsupported(s3):
     s3.add("b")
     err = error(aws(s3, {"bucketName": "b", "fileKey": "nope.txt"}))
     assert err["message"] == "The resource you are requesting could not be found"
-    err = error(aws(s3, {"resource": "folder", "operation": "delete", "bucketName": "b", "folderKey": "x/"}))
-    assert err["message"] == "AWS S3: operation 'folder/delete' is not supported yet"
+    err = error(aws(s3, {"resource": "folder", "operation": "rename", "bucketName": "b"}))
+    assert err["message"] == "AWS S3: operation 'folder/rename' is not supported yet"
     err = error(aws(s3, {"authentication": "assumeRole", "operation": "getAll", "bucketName": "b"}))
     assert "assumeRole" in err["message"] and "not supported yet" in err["message"]
 
