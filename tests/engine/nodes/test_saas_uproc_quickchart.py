@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from svc_harness import error, output, run_service
 
@@ -124,3 +125,108 @@ def test_uproc_bad_credentials_and_unknown_group(fake_server):
     assert error(execution)["message"] == "Authorization failed - please check your credentials"
     err = error(up(fake_server, {"group": "nope", "tool": "checkEmailExists"}))
     assert err["message"] == "Could not get parameter"
+
+
+# -- QuickChart ------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\nfake-chart"
+PNG_ENTRY = {"mimeType": "image/png", "fileType": "image", "fileExtension": "png",
+             "data": base64.b64encode(PNG).decode(), "fileSize": "18 B"}
+CHART_OPTIONS = ("backgroundColor", "devicePixelRatio", "format", "height", "horizontal", "width")
+
+
+def quickchart_api(req):
+    """QuickChart ``GET /chart``: ``chart`` is a Chart.js config in JSON; the image type follows ``format``."""
+    if req.method != "GET" or "chart" not in req.query or "authorization" in req.headers:
+        return 400, {}, "Bad request"
+    try:
+        chart = json.loads(req.arg("chart"))
+    except ValueError:
+        return 400, {"Content-Type": "text/plain"}, "Invalid chart"
+    if set(req.query) - {"chart", *CHART_OPTIONS} or not isinstance(chart.get("data"), dict):
+        return 400, {"Content-Type": "text/plain"}, "Unknown parameter"
+    fmt = req.arg("format", "png")
+    if fmt == "svg":
+        return 200, {"Content-Type": "image/svg+xml; charset=utf-8"}, b"<svg></svg>"
+    return 200, {"Content-Type": "image/png"}, PNG
+
+
+def qc(server, params, **kw):
+    server.route("GET", "/chart", quickchart_api)
+    return run_service("n8n-nodes-base.quickChart", 1, params, base_urls={"quickChart": server.url}, **kw)
+
+
+def test_quickchart_manual_labels_one_dataset_per_item(fake_server):
+    items = [{"json": {"v": [1, 2]}}, {"json": {"v": [3, 4.5]}}]
+    params = {"labelsUi": {"labelsValues": [{"label": "Jan"}, {"label": "={{ ['Feb', 'Mar'] }}"}, {}]},
+              "data": "={{ $json.v }}",
+              "chartOptions": {"width": 600, "format": "png", "height": 600, "backgroundColor": "#ffffff"},
+              "datasetOptions": {"borderColor": "#000", "label": "={{ 'Sales ' + $itemIndex }}",
+                                 "fill": False}}
+    result = output(qc(fake_server, params, items=items))
+    chart = {"type": "bar", "data": {"labels": ["Jan", "Feb", "Mar", ""], "datasets": [
+        {"label": "Sales 0", "data": [1, 2], "borderColor": "#000", "type": "bar"},
+        {"label": "Sales 1", "data": [3, 4.5], "borderColor": "#000", "type": "bar"}]}}
+    # two items in, one chart out: nothing to pair it with unambiguously
+    assert result == [{"binary": {"data": PNG_ENTRY}, "json": {"chart": chart}}]
+    req = fake_server.last()
+    assert req.path == "/chart"
+    # n8n's getNodeParameters orders a collection's values by the node's option order
+    assert list(req.query) == ["chart", "backgroundColor", "format", "height", "width"]
+    assert req.query["width"] == ["600"] and req.query["backgroundColor"] == ["#ffffff"]
+    assert req.arg("chart") == ('{"type":"bar","data":{"labels":["Jan","Feb","Mar",""],"datasets":['
+                                '{"label":"Sales 0","data":[1,2],"borderColor":"#000","type":"bar"},'
+                                '{"label":"Sales 1","data":[3,4.5],"borderColor":"#000","type":"bar"}]}}')
+
+
+def test_quickchart_labels_array_line_chart_svg(fake_server):
+    items = [{"json": {"chart": {"labels": ["a", "b"], "values": [5, 6]}}}]
+    params = {"data": "={{ $json.chart.values }}", "chartType": "line", "labelsMode": "array",
+              "labelsArray": "={{ $json.chart.labels }}", "output": "bar_chart", "chartOptions": {"format": "svg"},
+              "datasetOptions": {"fill": False, "pointStyle": "star", "label": ""}}
+    result = output(qc(fake_server, params, items=items))
+    chart = {"type": "line", "data": {"labels": ["a", "b"], "datasets": [
+        {"label": "Chart", "data": [5, 6], "type": "line", "fill": False, "pointStyle": "star"}]}}
+    svg = {"mimeType": "image/svg+xml", "fileType": "image", "fileExtension": "svg",
+           "data": base64.b64encode(b"<svg></svg>").decode(), "fileSize": "11 B"}
+    assert result == [{"binary": {"bar_chart": svg}, "json": {"chart": chart}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query["format"] == ["svg"]
+
+
+def test_quickchart_json_labels_horizontal_bar_and_raw_data(fake_server):
+    params = {"labelsMode": "array", "labelsArray": '["Berlin", "Paris"]', "data": "[60, 10]",
+              "chartOptions": {"horizontal": True}}
+    result = output(qc(fake_server, params))
+    # a json parameter typed in is sent as the text n8n holds, not parsed
+    assert result[0]["json"]["chart"] == {"type": "horizontalBar", "data": {"labels": ["Berlin", "Paris"], "datasets": [
+        {"label": "Chart", "data": "[60, 10]", "type": "horizontalBar"}]}}
+    assert fake_server.last().query["horizontal"] == ["true"]
+    assert result[0]["binary"]["data"] == PNG_ENTRY
+
+
+def test_quickchart_invalid_labels_array(fake_server):
+    message = "Labels Array is not a valid array, use valid JSON format, or specify it by expressions"
+    for labels in ("Berlin, Paris", '{"a": 1}', "={{ 5 }}"):
+        err = error(qc(fake_server, {"labelsMode": "array", "labelsArray": labels, "data": "={{ [1] }}"}))
+        assert err["message"] == message
+    assert fake_server.requests == []
+
+
+def test_quickchart_http_error(fake_server):
+    fake_server.route("GET", "/chart", (400, {"Content-Type": "text/plain"}, "Invalid chart"))
+    execution = run_service("n8n-nodes-base.quickChart", 1, {"data": "={{ [1] }}"},
+                            base_urls={"quickChart": fake_server.url})
+    err = error(execution)
+    assert (err["message"], err["name"]) == ("Request failed with status code 400", "AxiosError")
+    execution = run_service("n8n-nodes-base.quickChart", 1, {"data": "={{ [1] }}"},
+                            base_urls={"quickChart": fake_server.url}, continue_on_fail=True)
+    # the node throws (no continueOnFail of its own): the run keeps the error, the input passes through
+    task = execution.run_data["N"][-1]
+    assert task["error"]["message"] == "Request failed with status code 400"
+    assert task["data"]["main"][0] == [{"json": {}, "pairedItem": {"item": 0}}]
+
+
+def test_quickchart_unreachable_service():
+    execution = run_service("n8n-nodes-base.quickChart", 1, {"data": "={{ [1] }}"},
+                            base_urls={"quickChart": "http://127.0.0.1:9"})
+    assert error(execution)["message"] == "connect ECONNREFUSED 127.0.0.1:9"
