@@ -470,3 +470,14 @@ def test_s3_virtual_host_download_and_error_items(s3, fake_server):
     err = error(run_service("n8n-nodes-base.s3", 1, {"operation": "getAll", "bucketName": "media"},
                             credentials={"s3": {"endpoint": "minio:9000"}}))
     assert err["message"] == "HTTP(S) Scheme is required in endpoint definition"
+
+
+def test_s3_upload_text_with_empty_grant_header_and_parent_folder(s3):
+    s3.add("bkt")
+    params = {"operation": "upload", "bucketName": "bkt", "fileName": "note.txt", "binaryData": False,
+              "fileContent": "hi", "additionalFields": {"grantRead": True, "parentFolderKey": "p"}}
+    items = output(s3node(s3, params))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    put = s3.server.last("PUT")
+    assert put.path == "/bkt/p/note.txt" and put.headers["x-amz-grant-read"] == ""
+    assert "x-amz-grant-read" in put.headers["authorization"]
