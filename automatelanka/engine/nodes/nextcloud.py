@@ -119,7 +119,8 @@ class _NextCloud:
         params["path"] = path
         share_type = p("shareType", i, 0)
         params["shareType"] = share_type
-        with_param = _SHARE_WITH.get(share_type) if isinstance(share_type, int | float) else None
+        numeric = isinstance(share_type, int | float) and not isinstance(share_type, bool)
+        with_param = _SHARE_WITH.get(share_type) if numeric else None  # n8n compares with ===
         if with_param:
             params["shareWith"] = p(with_param, i, "")
         return _Request("POST", "ocs/v2.php/apps/files_sharing/api/v1/shares", url_search_params(params),
