@@ -76,14 +76,21 @@ class Airtop:
 
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
-        headers = {"Content-Type": "application/json", "x-airtop-sdk-environment": "n8n",
-                   "x-airtop-sdk-version": SDK_VERSION}
-        fields = _credential(ctx)
-        key = str(fields.get("apiKey") or "")
-        self.api = Api(ctx, base_url(ctx, "airtop", BASE_URL), fields=fields,
-                       auth={"headers": {"Authorization": f"Bearer {key}", "api-key": key}}, headers=headers)
+        self._api: Api | None = None
         self.hooks = base_url(ctx, "airtopHooks", HOOKS_URL)
         self.sleep = getattr(ctx.state.services, "sleep", None) or time.sleep
+
+    @property
+    def api(self) -> Api:
+        """The client, made at the first request (n8n reads the credential only then)."""
+        if self._api is None:
+            headers = {"Content-Type": "application/json", "x-airtop-sdk-environment": "n8n",
+                       "x-airtop-sdk-version": SDK_VERSION}
+            fields = _credential(self.ctx)
+            key = str(fields.get("apiKey") or "")
+            self._api = Api(self.ctx, base_url(self.ctx, "airtop", BASE_URL), fields=fields,
+                            auth={"headers": {"Authorization": f"Bearer {key}", "api-key": key}}, headers=headers)
+        return self._api
 
     def param(self, name: str, i: int, default: Any = None) -> Any:
         return self.ctx.param(name, i, default)
@@ -210,6 +217,18 @@ def create_session(at: Airtop, i: int, body: dict[str, Any]) -> tuple[str, dict[
     return str(session_id), _spread(response)
 
 
+def _js_number(value: Any) -> float:
+    """``Number(value)`` for the comparisons n8n makes (NaN when not numeric)."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip() or 0)
+    except ValueError:
+        return float("nan")
+
+
 def _proxy(at: Airtop, i: int) -> Any:
     kind = at.param("proxy", i, "")
     config = at.param("proxyConfig", i, "")
@@ -224,7 +243,7 @@ def session_create(at: Airtop, i: int) -> Any:
     profile = _profile_name(at, i)
     record = at.param("record", i, False)
     minutes = at.param("timeoutMinutes", i, 10)
-    if not isinstance(minutes, int | float) or minutes < MIN_TIMEOUT_MINUTES or minutes > MAX_TIMEOUT_MINUTES:
+    if not MIN_TIMEOUT_MINUTES <= _js_number(minutes) <= MAX_TIMEOUT_MINUTES:
         raise NodeError(ERRORS["TIMEOUT_MINUTES_INVALID"], item_index=i)
     save = at.param("saveProfileOnTermination", i, False)
     if save and not profile:
@@ -358,7 +377,9 @@ def window_screenshot(at: Airtop, i: int) -> Any:
             data = binary.prepare_binary(_node_base64(encoded), "screenshot.jpg", "image/jpeg")
         else:
             image = shot.get("dataUrl")
-    item: dict[str, Any] = {"json": {"sessionId": session_id, "windowId": window_id, "image": image}}
+    item: dict[str, Any] = {"json": {"sessionId": session_id, "windowId": window_id}}
+    if image is not None:  # an undefined dataUrl leaves the key out
+        item["json"]["image"] = image
     if data is not None:
         item["binary"] = {"data": data}
     return item
@@ -522,6 +543,8 @@ def _parse_json_output(at: Airtop, i: int, result: dict[str, Any]) -> dict[str, 
     data = result.get("data") if isinstance(result.get("data"), dict) else {}
     text = data.get("modelResponse")
     try:
+        if isinstance(text, dict | list):
+            raise ValueError("JSON.parse of an object")  # String(object) is not JSON
         output = json.loads("" if text is None else text if isinstance(text, str) else json.dumps(text))
     except (ValueError, TypeError):
         raise NodeError("Output is not a valid JSON") from None
@@ -572,7 +595,7 @@ def agent_run(at: Airtop, i: int) -> Any:
     agent_id = match.group(1)
     await_execution = at.param("awaitExecution", i, True)
     timeout = at.param("timeout", i, 600)
-    if isinstance(timeout, int | float) and timeout < AGENT_MIN_TIMEOUT_SECONDS:
+    if _js_number(timeout) < AGENT_MIN_TIMEOUT_SECONDS:
         raise NodeError(ERRORS["AGENT_TIMEOUT_INVALID"])
     body = parse_json_param(parameters, "Parameters", i)
     invocation = at.request("POST", webhook, i, body if isinstance(body, dict) else None)
@@ -581,7 +604,7 @@ def agent_run(at: Airtop, i: int) -> Any:
         raise NodeError("No 'invocationId' received from agent webhook response")
     if not await_execution:
         return {"invocationId": invocation_id}
-    result = _poll_agent(at, i, agent_id, invocation_id, float(timeout or 0))
+    result = _poll_agent(at, i, agent_id, invocation_id, _js_number(timeout))
     if result.get("error"):
         raise NodeError(f"{result['error']}. Agent Invocation ID: {invocation_id}")
     return {"invocationId": invocation_id, "status": result.get("status") or "Unknown",

@@ -425,3 +425,32 @@ def test_continue_on_fail_later_items_fail_as_in_n8n(fake_server, count):
         "Could not get input with given index"
     assert task["error"]["message"] == expected
     assert [it["json"] for it in task["data"]["main"][0]] == [it["json"] for it in source]  # n8n passes the input through when the node fails
+
+
+def test_parameters_are_checked_before_the_credential(fake_server):
+    workflow = {"nodes": [{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1,
+                           "parameters": {}, "position": [0, 0]},
+                          {"name": "N", "type": NODE, "typeVersion": 1, "position": [200, 0],
+                           "parameters": {"operation": "terminate"}}],
+               "connections": {"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}}}
+    err = error(execute(workflow, services=Services()))
+    assert err["message"] == "Please fill the 'Session ID' parameter"
+    workflow["nodes"][1]["parameters"]["sessionId"] = "s1"
+    err = error(execute(workflow, services=Services()))
+    assert "airtopApi" in err["message"]
+
+
+def test_parse_json_output_errors_and_agent_timeout(fake_server):
+    route = api(fake_server)
+    route("POST", "/sessions/s1/windows/w1/page-query", (200, {}, {"data": {"modelResponse": "not json"}}))
+    route("DELETE", "/sessions/s1", (200, {}, None))
+    params = {"resource": "extraction", "operation": "query", "prompt": "p", "sessionId": "s1", "windowId": "w1",
+              "additionalFields": {"parseJsonOutput": True, "outputSchema": '{"type": "object"}'}}
+    assert error(run(fake_server, params))["message"] == "Output is not a valid JSON"
+    # without a schema the answer is returned as is
+    params["additionalFields"] = {"parseJsonOutput": True}
+    items = output(run(fake_server, params))
+    assert items[0]["json"] == {"sessionId": "s1", "windowId": "w1", "data": {"modelResponse": "not json"}}
+    agent = {"resource": "agent", "webhookUrl": "https://api.airtop.ai/api/hooks/agents/a/webhooks/w",
+             "agentParameters": "{}", "timeout": 5}
+    assert error(run(fake_server, agent))["message"] == "Timeout must be at least 10 seconds"
