@@ -120,3 +120,82 @@ def test_pagerduty_api_error_and_unsupported(fake_server):
                       "pairedItem": {"item": 0}}]
     err = error(pd(fake_server, {"resource": "incident", "operation": "delete"}))
     assert "PagerDuty: operation 'incident/delete' is not supported yet" in err["message"]
+
+
+# -- SIGNL4 -------------------------------------------------------------------------------------
+
+S4 = {"signl4Api": {"teamSecret": "team-secret"}}
+
+
+def s4(server, params, **kw):
+    return run_service("n8n-nodes-base.signl4", 1, params, credentials=S4,
+                       base_urls={"signl4": server.url}, **kw)
+
+
+def multipart(req):
+    """``[(name, filename, content_type, bytes)]`` of a multipart/form-data request."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    assert req.headers["content-type"].startswith("multipart/form-data; boundary=")
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + req.headers["content-type"].encode() + b"\r\n\r\n" + req.body)
+    return [(part.get_param("name", header="content-disposition"), part.get_filename(),
+             part.get_content_type() if part.get("content-type") else None, part.get_payload(decode=True))
+            for part in message.iter_parts()]
+
+
+def s4_webhook(req):
+    """SIGNL4's inbound webhook: a multipart alert answers ``{eventId}``."""
+    if not req.headers.get("content-type", "").startswith("multipart/form-data"):
+        return 400, {}, {"message": "unsupported content"}
+    return 201, {}, {"eventId": "ev-1"}
+
+
+def test_signl4_send_alert_with_location_and_attachment(fake_server):
+    fake_server.route("POST", "/team-secret", s4_webhook)
+    params = {"message": "={{ 'Machine Alert: ' + $json.name }}",
+              "additionalFields": {"title": "n8n Alert", "externalId": "ext-1", "service": "svc",
+                                   "alertingScenario": "multi_ack", "filtering": True,
+                                   "locationFieldsUi": {"locationFieldsValues": {"latitude": "52.39",
+                                                                                 "longitude": "13.05"}},
+                                   "attachmentsUi": {"attachmentsBinary": {"property": "img"}}}}
+    image = {"data": "iVBORw0=", "mimeType": "image/png", "fileName": "a.png", "fileExtension": "png"}
+    items = output(s4(fake_server, params, items=[{"json": {"name": "M1"}, "binary": {"img": image}}]))
+    assert items == [{"json": {"eventId": "ev-1"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["accept"] == "*/*"
+    assert multipart(req) == [
+        ("message", None, None, b"Machine Alert: M1"), ("title", None, None, b"n8n Alert"),
+        ("service", None, None, b"svc"), ("X-S4-Location", None, None, b"52.39,13.05"),
+        ("X-S4-AlertingScenario", None, None, b"multi_ack"), ("X-S4-Filtering", None, None, b"true"),
+        ("X-S4-ExternalID", None, None, b"ext-1"), ("X-S4-Status", None, None, b"new"),
+        ("X-S4-SourceSystem", None, None, b"n8n"), ("attachment", "a.png", "image/png", b"\x89PNG\r")]
+
+
+def test_signl4_resolve_and_bad_attachment(fake_server):
+    fake_server.route("POST", "/team-secret", s4_webhook)
+    items = output(s4(fake_server, {"operation": "resolve", "externalId": "={{ $json.id }}"},
+                      items=[{"json": {"id": "a"}}, {"json": {"id": "b"}}]))
+    assert items == [{"json": {"eventId": "ev-1"}, "pairedItem": {"item": 0}},
+                     {"json": {"eventId": "ev-1"}, "pairedItem": {"item": 1}}]
+    assert multipart(fake_server.last()) == [("X-S4-ExternalID", None, None, b"b"),
+                                             ("X-S4-Status", None, None, b"resolved"),
+                                             ("X-S4-SourceSystem", None, None, b"n8n")]
+    doc = {"data": "eA==", "mimeType": "application/pdf", "fileName": "a.pdf", "fileExtension": "pdf"}
+    params = {"message": "m", "additionalFields": {"attachmentsUi": {"attachmentsBinary": {"property": "data"}}}}
+    err = error(s4(fake_server, params, items=[{"json": {}, "binary": {"data": doc}}]))
+    assert err["message"] == "Invalid extension, just png,jpg,jpeg,bmp,gif,mp3,wav are supported}"
+
+
+def test_signl4_api_error_continue_on_fail_and_unsupported(fake_server):
+    fake_server.route("POST", "/team-secret", (401, {}, {"message": "Invalid team secret"}))
+    err = error(s4(fake_server, {"message": "m"}))
+    assert err["message"] == "Authorization failed - please check your credentials"
+    items = output(s4(fake_server, {"message": "m"}, continue_on_fail=True,
+                      items=[{"json": {}}, {"json": {}}]))
+    text = "Authorization failed - please check your credentials"
+    assert items == [{"json": {"error": text}, "pairedItem": {"item": 0}},
+                     {"json": {"error": text}, "pairedItem": {"item": 1}}]
+    err = error(s4(fake_server, {"operation": "close"}))
+    assert "SIGNL4: operation 'alert/close' is not supported yet" in err["message"]
