@@ -167,3 +167,138 @@ def test_drive_api_error_and_unsupported(fake_server):
                       "pairedItem": {"item": 0}}]
     err = error(drive(fake_server, {"resource": "folder", "operation": "move"}))
     assert err["message"] == "Microsoft OneDrive: operation 'folder/move' is not supported yet"
+
+
+# -- Teams ---------------------------------------------------------------------------------------
+
+def teams(server, params, version=2, creds=TEAMS_CREDS, **kw):
+    return run_service("n8n-nodes-base.microsoftTeams", version, params, credentials=creds,
+                       base_urls={"microsoft": f"{server.url}/v1.0"}, **kw)
+
+
+POWERED = ('<br><br><em> Powered by <a href="http://localhost:5678/workflow/?utm_source=n8n-internal'
+           '&utm_medium=powered_by&utm_campaign=n8n-nodes-base.microsoftTeams">this n8n workflow</a> </em>')
+TEAM = "ebfd67d4-df6b-4ea2-9faf-81ec059170ad"
+CHANNEL = "19:c29@thread.tacv2"
+
+
+def test_teams_v2_channel_message_create_html_with_link(fake_server):
+    path = f"/beta/teams/{TEAM}/channels/{CHANNEL}/messages"
+    fake_server.route("POST", path, (201, {}, {"id": "m1", "body": {"contentType": "html"}}))
+    params = {"teamId": {"__rl": True, "mode": "list", "value": TEAM}, "message": "Hi<br>there", "options": {},
+              "resource": "channelMessage", "channelId": {"__rl": True, "mode": "id", "value": CHANNEL},
+              "contentType": "html"}
+    items = output(teams(fake_server, params))
+    assert items == [{"json": {"id": "m1", "body": {"contentType": "html"}}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Bearer teams-token"
+    assert req.json == {"body": {"contentType": "html", "content": "Hi<br>there" + POWERED}}
+
+
+def test_teams_v2_channel_message_reply_without_link(fake_server):
+    fake_server.route("POST", f"/beta/teams/{TEAM}/channels/{CHANNEL}/messages/p1/replies", (201, {}, {"id": "r"}))
+    params = {"teamId": {"__rl": True, "mode": "id", "value": TEAM}, "message": "ok", "resource": "channelMessage",
+              "channelId": {"__rl": True, "mode": "id", "value": CHANNEL},
+              "options": {"includeLinkToWorkflow": False, "makeReply": "p1"}}
+    assert output(teams(fake_server, params))[0]["json"] == {"id": "r"}
+    assert fake_server.last().json == {"body": {"contentType": "text", "content": "ok"}}
+
+
+def test_teams_v2_channel_message_get_all_pages_then_limit(fake_server):
+    path = f"/beta/teams/{TEAM}/channels/{CHANNEL}/messages"
+
+    def messages(req):
+        if req.arg("$skiptoken"):
+            return 200, {}, {"value": [{"id": "3"}, {"id": "4"}]}
+        assert req.query == {}
+        return 200, {}, {"value": [{"id": "1"}, {"id": "2"}], "@odata.nextLink": f"{fake_server.url}{path}?$skiptoken=a"}
+
+    fake_server.route("GET", path, messages)
+    params = {"teamId": {"__rl": True, "mode": "id", "value": TEAM}, "resource": "channelMessage",
+              "channelId": {"__rl": True, "mode": "id", "value": CHANNEL}, "operation": "getAll", "limit": 3}
+    items = output(teams(fake_server, params))
+    assert items == [{"json": {"id": str(n)}, "pairedItem": {"item": 0}} for n in (1, 2, 3)]
+    assert len(fake_server.requests) == 2  # n8n reads every page before cutting
+    params["returnAll"] = True
+    assert len(output(teams(fake_server, params))) == 4
+
+
+def test_teams_v11_chat_message_create_default_link_and_v1_none(fake_server):
+    chat = "19:3a9e@unq.gbl.spaces"
+    fake_server.route("POST", f"/v1.0/chats/{chat}/messages", (201, {}, {"id": "c1"}))
+    params = {"chatId": chat, "message": "<b>Ticket</b>", "options": {}, "resource": "chatMessage",
+              "messageType": "html"}
+    assert output(teams(fake_server, params, version=1.1))[0]["json"] == {"id": "c1"}
+    assert fake_server.last().json == {"body": {"contentType": "html", "content": "<b>Ticket</b>" + POWERED}}
+    output(teams(fake_server, {**params, "messageType": "text"}, version=1))
+    assert fake_server.last().json == {"body": {"contentType": "text", "content": "<b>Ticket</b>"}}
+
+
+def test_teams_v1_channel_create_update_and_message(fake_server):
+    team = "d6b83b00-085d-472c-a6d9-8c2c32c1424e"
+    fake_server.route("POST", f"/v1.0/teams/{team}/channels", (201, {}, {"id": "ch1", "displayName": "docs"}))
+    fake_server.route("PATCH", f"/v1.0/teams/{team}/channels/ch1", (204, {}, b""))
+    fake_server.route("POST", f"/beta/teams/{team}/channels/ch1/messages", (201, {}, {"id": "m"}))
+    items = output(teams(fake_server, {"name": "docs", "teamId": team, "options": {"description": "d",
+                                                                                   "type": "private"}}, version=1))
+    assert items == [{"json": {"id": "ch1", "displayName": "docs"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {"displayName": "docs", "description": "d", "membershipType": "private"}
+    params = {"teamId": team, "channelId": "ch1", "operation": "update", "updateFields": {"name": "n8n-docs"}}
+    assert output(teams(fake_server, params, version=1))[0]["json"] == {"success": True}
+    assert fake_server.last().json == {"displayName": "n8n-docs"}
+    params = {"teamId": team, "message": "n8n rocks!", "resource": "channelMessage", "channelId": "ch1",
+              "messageType": "text"}
+    output(teams(fake_server, params, version=1))
+    assert fake_server.last().json == {"body": {"contentType": "text", "content": "n8n rocks!"}}
+
+
+def test_teams_v2_channel_get_all_get_delete(fake_server):
+    fake_server.route("GET", f"/v1.0/teams/{TEAM}/channels", (200, {}, {"value": [{"id": "a"}, {"id": "b"}]}))
+    fake_server.route("GET", f"/v1.0/teams/{TEAM}/channels/a", (200, {}, {"id": "a"}))
+    fake_server.route("DELETE", f"/v1.0/teams/{TEAM}/channels/a", (204, {}, b""))
+    fake_server.route("PATCH", f"/v1.0/teams/{TEAM}/channels/a", (204, {}, b""))
+    rl = {"__rl": True, "mode": "id", "value": TEAM}
+    ch = {"__rl": True, "mode": "id", "value": "a"}
+    items = output(teams(fake_server, {"teamId": rl, "operation": "getAll", "limit": 1}))
+    assert [it["json"] for it in items] == [{"id": "a"}]
+    assert output(teams(fake_server, {"teamId": rl, "channelId": ch, "operation": "get"}))[0]["json"] == {"id": "a"}
+    deleted = output(teams(fake_server, {"teamId": rl, "channelId": ch, "operation": "deleteChannel"}))
+    assert deleted == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    params = {"teamId": rl, "channelId": ch, "operation": "update", "name": "", "options": {"description": "x"}}
+    assert output(teams(fake_server, params))[0]["json"] == {"success": True}
+    assert fake_server.last().json == {"description": "x"}
+
+
+def test_teams_v2_errors(fake_server):
+    not_found = {"error": {"code": "NotFound", "message": "Resource not found"}}
+    fake_server.route("GET", "/v1.0/chats/c/messages", (404, {}, not_found))
+    fake_server.route("GET", f"/v1.0/teams/{TEAM}/channels/x", (404, {}, not_found))
+    fake_server.route("POST", "/v1.0/chats/c/messages", (403, {}, {"error": {
+        "code": "Forbidden", "message": "Missing scope permissions on the request."}}))
+    params = {"chatId": {"__rl": True, "mode": "id", "value": "c"}, "resource": "chatMessage", "operation": "getAll",
+              "returnAll": True}
+    err = error(teams(fake_server, params))
+    assert err["message"] == "ChatMessage not found" and err["description"] == "Resource not found"
+    err = error(teams(fake_server, {**params, "operation": "create", "message": "m"}))
+    assert err["message"] == "Missing scope permissions on the request."
+    items = output(teams(fake_server, {**params, "operation": "create", "message": "m"}, continue_on_fail=True))
+    assert items == [{"json": {"error": "Missing scope permissions on the request."}, "pairedItem": {"item": 0}}]
+    rl = {"__rl": True, "mode": "id", "value": TEAM}
+    err = error(teams(fake_server, {"teamId": rl, "channelId": "x", "operation": "get"}))
+    assert err["message"] == "The channel you are trying to get doesn't exist"
+    assert err["description"] == "Check that the 'Channel' parameter is correctly set"
+
+
+def test_teams_v1_error_and_unsupported(fake_server):
+    fake_server.route("GET", "/v1.0/chats/c/messages/m", (404, {}, {"error": {"code": "NotFound",
+                                                                             "message": "Resource not found"}}))
+    params = {"chatId": "c", "messageId": "m", "resource": "chatMessage", "operation": "get"}
+    err = error(teams(fake_server, params, version=1))
+    assert err["message"] == "The resource you are requesting could not be found"
+    items = output(teams(fake_server, params, version=1, continue_on_fail=True))
+    assert items == [{"json": {"error": "The resource you are requesting could not be found"},
+                      "pairedItem": {"item": 0}}]
+    err = error(teams(fake_server, {"resource": "task", "operation": "create"}))
+    assert err["message"] == "Microsoft Teams: operation 'task/create' is not supported yet"
+    err = error(teams(fake_server, {"resource": "channel", "operation": "delete"}))
+    assert "not supported yet" in err["message"]
