@@ -240,3 +240,20 @@ def test_document_upload_is_multipart(fake_server):
                          "PathOnClient": "Report.pdf"}, separators=(",", ":"))
     assert 'name="entity_content"' in text and entity in text
     assert 'name="VersionData"; filename="Report.pdf"' in text and "%PDF-1" in text
+
+
+def test_oauth2_token_refreshed_once_on_401(fake_server):
+    fake_server.route("GET", f"{API}/sobjects/case/500c",
+                      lambda req: (200, {}, {"Id": "500c"}) if req.headers.get("authorization") == "Bearer fresh"
+                      else (401, {}, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]))
+    fresh = {"oauthTokenData": {"access_token": "fresh", "instance_url": fake_server.url}}
+    calls: list[str] = []
+
+    def refresh(kind, ref):
+        calls.append(kind)
+        return fresh
+    items = output(sf(fake_server, {"resource": "case", "operation": "get", "caseId": "500c"}, refresh=refresh))
+    assert items[0]["json"] == {"Id": "500c"} and calls == ["salesforceOAuth2Api"]
+    err = error(sf(fake_server, {"resource": "case", "operation": "get", "caseId": "500c"}))
+    assert err["message"] == "Authorization failed - please check your credentials"
+    assert err["description"] == "Session expired or invalid"
