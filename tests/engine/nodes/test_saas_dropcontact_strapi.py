@@ -374,3 +374,15 @@ def test_strapi_api_errors_login_failure_and_unsupported(fake_server):
                               '"message":"Invalid identifier or password","details":{}}}')
     err = error(st(fake_server, {"resource": "component", "operation": "get"}))
     assert "not supported yet" in err["message"]
+
+
+def test_strapi_query_is_shared_by_the_items_of_a_run(fake_server):
+    strapi_api(fake_server, "v3", POSTS[:5])
+    items = [{"json": {"w": '{"slug": "post-1"}', "n": 2}}, {"json": {"w": "", "n": 1}}]
+    params = {"operation": "getAll", "contentType": "posts", "limit": "={{ $json.n }}",
+              "options": {"where": "={{ $json.w }}"}}
+    output(st(fake_server, params, items=items))
+    first, second = [r.query for r in fake_server.requests if r.path == "/posts"]
+    assert first == {"_where[slug]": ["post-1"], "_limit": ["2"]}
+    # n8n's execute() keeps one qs object: the first item's filter goes with the second request too
+    assert second == {"_where[slug]": ["post-1"], "_limit": ["1"]}
