@@ -8,7 +8,8 @@ with ``makeReply``; the "Powered by this n8n workflow" link by default from v1.1
 create/get/getAll. getAll follows every ``@odata.nextLink`` then cuts to ``limit`` as n8n does.
 v2 error shapes: Graph's ``error.message`` as the message ("<Resource> not found" for NotFound),
 channel get/delete and chatMessage get failing with n8n's fixed "doesn't exist" messages.
-Not supported yet: task (Planner) operations and chatMessage sendAndWait.
+task (Planner) create/delete/get/getAll/update (delete/update send the task's etag as ``If-Match``;
+v2's getAll for a member reads ``/me`` first). Not supported yet: chatMessage sendAndWait.
 """
 
 from __future__ import annotations
@@ -68,6 +69,18 @@ class _Teams:
         if message:
             exc.message = str(message)
         exc.description = find_error_message(inner)
+
+    def if_match(self, method: str, path: str, i: int, body: Any = None) -> Any:
+        """A Planner write: the task's ``@odata.etag`` is read first and sent as ``If-Match``."""
+        task = self.call("GET", path, i) or {}
+        etag = task.get("@odata.etag") if isinstance(task, dict) else None
+        headers = {"If-Match": str(etag)} if etag is not None else {}
+        try:
+            return self.api.call(method, path, i, body=body, headers=headers)
+        except NodeApiError as exc:
+            if self.version >= 2:
+                self._v2_error(exc)
+            raise
 
     def all_items(self, path: str, i: int) -> list[Any]:
         """Every page of ``value`` (``@odata.nextLink`` until there is none)."""
@@ -199,6 +212,71 @@ def _chat_message_get(teams: _Teams, ctx: NodeContext, i: int) -> Any:
     return run()
 
 
+# -- task (Planner) ------------------------------------------------------------------------------
+
+_ASSIGNMENT = {"@odata.type": "microsoft.graph.plannerAssignment", "orderHint": " !"}
+
+
+def _task_create(teams: _Teams, ctx: NodeContext, i: int) -> Any:
+    if teams.version >= 2:
+        body: dict[str, Any] = {"planId": _id(ctx, "planId", i), "bucketId": _id(ctx, "bucketId", i),
+                                "title": ctx.param("title", i, "")}
+        options = dict(ctx.param("options", i, {}) or {})
+        if options.get("assignedTo"):
+            options["assignedTo"] = resource_value(options["assignedTo"])
+    else:
+        body = {"planId": ctx.param("planId", i, ""), "bucketId": ctx.param("bucketId", i, ""),
+                "title": ctx.param("title", i, "")}
+        options = dict(ctx.param("additionalFields", i, {}) or {})
+    body.update(options)
+    if body.get("assignedTo"):
+        body["assignments"] = {str(body["assignedTo"]): dict(_ASSIGNMENT)}
+        del body["assignedTo"]
+    if teams.version < 2 and isinstance(body.get("labels"), list):
+        body["appliedCategories"] = [{str(label): True} for label in body["labels"]]
+    return teams.call("POST", "/v1.0/planner/tasks", i, body)
+
+
+def _task_update(teams: _Teams, ctx: NodeContext, i: int) -> Any:
+    fields = dict(ctx.param("updateFields", i, {}) or {})
+    if teams.version >= 2:
+        task_id = _id(ctx, "taskId", i)
+        for key in list(fields):
+            if key == "groupId":
+                del fields["groupId"]
+            elif key == "assignedTo":
+                fields["assignments"] = {str(resource_value(fields.pop("assignedTo"))): dict(_ASSIGNMENT)}
+            elif key in ("bucketId", "planId"):
+                fields[key] = resource_value(fields[key])
+    else:
+        task_id = str(ctx.param("taskId", i, ""))
+        if fields.get("assignedTo"):
+            fields["assignments"] = {str(fields["assignedTo"]): dict(_ASSIGNMENT)}
+            del fields["assignedTo"]
+        if fields.get("groupId"):
+            del fields["groupId"]
+        if isinstance(fields.get("labels"), list):
+            fields["appliedCategories"] = [{str(label): True} for label in fields["labels"]]
+    teams.if_match("PATCH", f"/v1.0/planner/tasks/{task_id}", i, fields)
+    return {"success": True}
+
+
+def _task_delete(teams: _Teams, ctx: NodeContext, i: int) -> Any:
+    teams.if_match("DELETE", f"/v1.0/planner/tasks/{ctx.param('taskId', i, '')}", i)
+    return {"success": True}
+
+
+def _task_get_all(teams: _Teams, ctx: NodeContext, i: int) -> Any:
+    if ctx.param("tasksFor", i, "member") == "member":
+        if teams.version >= 2:
+            member = (teams.call("GET", "/v1.0/me", i) or {}).get("id")
+        else:
+            member = ctx.param("memberId", i, "")
+        return _list(teams, ctx, f"/v1.0/users/{member}/planner/tasks", i)
+    plan = _id(ctx, "planId", i) if teams.version >= 2 else ctx.param("planId", i, "")
+    return _list(teams, ctx, f"/v1.0/planner/plans/{plan}/tasks", i)
+
+
 _OPERATIONS: dict[tuple[str, str], Callable[[_Teams, NodeContext, int], Any]] = {
     ("channel", "create"): _channel_create,
     ("channel", "delete"): _channel_delete,
@@ -212,6 +290,12 @@ _OPERATIONS: dict[tuple[str, str], Callable[[_Teams, NodeContext, int], Any]] = 
     ("chatMessage", "create"): _chat_message_create,
     ("chatMessage", "get"): _chat_message_get,
     ("chatMessage", "getAll"): lambda t, ctx, i: _list(t, ctx, f"/v1.0/chats/{_id(ctx, 'chatId', i)}/messages", i),
+    ("task", "create"): _task_create,
+    ("task", "delete"): _task_delete,
+    ("task", "deleteTask"): _task_delete,
+    ("task", "get"): lambda t, ctx, i: t.call("GET", f"/v1.0/planner/tasks/{ctx.param('taskId', i, '')}", i),
+    ("task", "getAll"): _task_get_all,
+    ("task", "update"): _task_update,
 }
 
 
@@ -221,8 +305,8 @@ def microsoft_teams(ctx: NodeContext) -> NodeOutput:
     version = float(ctx.node.type_version or 2)
     resource = ctx.param("resource", 0, "channel")
     operation = ctx.param("operation", 0, "create")
-    # v1 names the channel delete "delete", v2 "deleteChannel".
-    if (resource, operation) == ("channel", "delete" if version >= 2 else "deleteChannel"):
+    # v1 names the deletes "delete", v2 "deleteChannel" / "deleteTask".
+    if operation == ("delete" if version >= 2 else {"channel": "deleteChannel", "task": "deleteTask"}.get(resource)):
         raise unsupported(DISPLAY, resource, operation)
     handler = _OPERATIONS.get((resource, operation))
     if handler is None:

@@ -298,7 +298,56 @@ def test_teams_v1_error_and_unsupported(fake_server):
     items = output(teams(fake_server, params, version=1, continue_on_fail=True))
     assert items == [{"json": {"error": "The resource you are requesting could not be found"},
                       "pairedItem": {"item": 0}}]
-    err = error(teams(fake_server, {"resource": "task", "operation": "create"}))
-    assert err["message"] == "Microsoft Teams: operation 'task/create' is not supported yet"
+    err = error(teams(fake_server, {"resource": "chatMessage", "operation": "sendAndWait"}))
+    assert err["message"] == "Microsoft Teams: operation 'chatMessage/sendAndWait' is not supported yet"
     err = error(teams(fake_server, {"resource": "channel", "operation": "delete"}))
     assert "not supported yet" in err["message"]
+
+
+def test_teams_v2_task_create_update_delete(fake_server):
+    fake_server.route("POST", "/v1.0/planner/tasks", (201, {}, {"id": "t1", "title": "Do"}))
+    fake_server.route("GET", "/v1.0/planner/tasks/t1", (200, {}, {"id": "t1", "@odata.etag": 'W/"abc"'}))
+    fake_server.route("PATCH", "/v1.0/planner/tasks/t1", (204, {}, b""))
+    fake_server.route("DELETE", "/v1.0/planner/tasks/t1", (204, {}, b""))
+    params = {"resource": "task", "planId": {"__rl": True, "mode": "id", "value": "P"},
+              "bucketId": {"__rl": True, "mode": "id", "value": "B"}, "title": "Do",
+              "options": {"assignedTo": {"__rl": True, "mode": "id", "value": "U1"}, "percentComplete": 50}}
+    assert output(teams(fake_server, params))[0]["json"] == {"id": "t1", "title": "Do"}
+    assert fake_server.last().json == {"planId": "P", "bucketId": "B", "title": "Do", "percentComplete": 50,
+                                       "assignments": {"U1": {"@odata.type": "microsoft.graph.plannerAssignment",
+                                                              "orderHint": " !"}}}
+    params = {"resource": "task", "operation": "update", "taskId": {"__rl": True, "mode": "id", "value": "t1"},
+              "updateFields": {"groupId": "G", "title": "Done", "bucketId": {"__rl": True, "mode": "id", "value": "B2"}}}
+    assert output(teams(fake_server, params))[0]["json"] == {"success": True}
+    req = fake_server.last()
+    assert req.method == "PATCH" and req.headers["if-match"] == 'W/"abc"'
+    assert req.json == {"title": "Done", "bucketId": "B2"}
+    items = output(teams(fake_server, {"resource": "task", "operation": "deleteTask", "taskId": "t1"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().method == "DELETE" and fake_server.last().headers["if-match"] == 'W/"abc"'
+
+
+def test_teams_task_get_all_member_and_plan(fake_server):
+    fake_server.route("GET", "/v1.0/me", (200, {}, {"id": "me1"}))
+    fake_server.route("GET", "/v1.0/users/me1/planner/tasks", (200, {}, {"value": [{"id": "a"}, {"id": "b"}]}))
+    fake_server.route("GET", "/v1.0/users/u9/planner/tasks", (200, {}, {"value": [{"id": "c"}]}))
+    fake_server.route("GET", "/v1.0/planner/plans/P/tasks", (200, {}, {"value": [{"id": "d"}]}))
+    items = output(teams(fake_server, {"resource": "task", "operation": "getAll", "limit": 1}))
+    assert [it["json"] for it in items] == [{"id": "a"}]
+    items = output(teams(fake_server, {"resource": "task", "operation": "getAll", "memberId": "u9", "returnAll": True},
+                         version=1))
+    assert [it["json"] for it in items] == [{"id": "c"}]
+    items = output(teams(fake_server, {"resource": "task", "operation": "getAll", "tasksFor": "plan",
+                                       "planId": {"__rl": True, "mode": "id", "value": "P"}}))
+    assert [it["json"] for it in items] == [{"id": "d"}]
+
+
+def test_teams_v1_task_create_labels(fake_server):
+    fake_server.route("POST", "/v1.0/planner/tasks", (201, {}, {"id": "t2"}))
+    params = {"resource": "task", "planId": "P", "bucketId": "B", "title": "T",
+              "additionalFields": {"labels": ["category1", "category3"], "assignedTo": "U"}}
+    output(teams(fake_server, params, version=1))
+    assert fake_server.last().json == {
+        "planId": "P", "bucketId": "B", "title": "T", "labels": ["category1", "category3"],
+        "assignments": {"U": {"@odata.type": "microsoft.graph.plannerAssignment", "orderHint": " !"}},
+        "appliedCategories": [{"category1": True}, {"category3": True}]}
