@@ -32,7 +32,8 @@ def test_pagerduty_incident_create_default_operation(fake_server):
     params = {"title": "Firewall on Fire", "serviceId": "S1", "email": "ops@example.com",
               "additionalFields": {"details": "smoke", "priorityId": "PR1", "escalationPolicyId": "EP1",
                                    "urgency": "high", "incidentKey": "k1"},
-              "conferenceBridgeUi": {"conferenceBridgeValues": {"conferenceNumber": "+1 415", "conferenceUrl": "u"}}}
+              "conferenceBridgeUi": {"conferenceBridgeValues": {"conferenceNumber": "+1 415",
+                                                                "conferenceUrl": "u"}}}
     items = output(pd(fake_server, params))
     assert items == [{"json": incident, "pairedItem": {"item": 0}}]
     req = fake_server.last()
@@ -55,7 +56,8 @@ def test_pagerduty_incident_get_and_update(fake_server):
     assert items == [{"json": {"id": "P1"}, "pairedItem": {"item": 0}}]
     assert fake_server.last().body == b""
     params = {"operation": "update", "incidentId": "={{ $json.inc }}", "email": "a@b.c",
-              "updateFields": {"status": "resolved", "title": "t", "escalationLevel": 2, "resolution": "done"}}
+              "updateFields": {"status": "resolved", "title": "t", "escalationLevel": 2,
+                               "resolution": "done"}}
     items = output(pd(fake_server, params, items=[{"json": {"inc": "P1"}}]))
     assert items == [{"json": {"id": "P1", "status": "resolved"}, "pairedItem": {"item": 0}}]
     req = fake_server.last()
@@ -107,7 +109,8 @@ def test_pagerduty_limit_notes_log_entries_and_user(fake_server):
     fake_server.route("GET", "/log_entries/L1", pd_checked((200, {}, {"log_entry": {"id": "L1"}})))
     assert output(pd(fake_server, {"resource": "logEntry", "logEntryId": "L1"}))[0]["json"] == {"id": "L1"}
     fake_server.route("GET", "/users/U1", pd_checked((200, {}, {"user": {"id": "U1", "name": "Ann"}})))
-    assert output(pd(fake_server, {"resource": "user", "userId": "U1"}))[0]["json"] == {"id": "U1", "name": "Ann"}
+    items = output(pd(fake_server, {"resource": "user", "userId": "U1"}))
+    assert items[0]["json"] == {"id": "U1", "name": "Ann"}
 
 
 def test_pagerduty_api_error_and_unsupported(fake_server):
@@ -183,7 +186,8 @@ def test_signl4_resolve_and_bad_attachment(fake_server):
                                              ("X-S4-Status", None, None, b"resolved"),
                                              ("X-S4-SourceSystem", None, None, b"n8n")]
     doc = {"data": "eA==", "mimeType": "application/pdf", "fileName": "a.pdf", "fileExtension": "pdf"}
-    params = {"message": "m", "additionalFields": {"attachmentsUi": {"attachmentsBinary": {"property": "data"}}}}
+    params = {"message": "m",
+              "additionalFields": {"attachmentsUi": {"attachmentsBinary": {"property": "data"}}}}
     err = error(s4(fake_server, params, items=[{"json": {}, "binary": {"data": doc}}]))
     assert err["message"] == "Invalid extension, just png,jpg,jpeg,bmp,gif,mp3,wav are supported}"
 
@@ -199,3 +203,117 @@ def test_signl4_api_error_continue_on_fail_and_unsupported(fake_server):
                      {"json": {"error": text}, "pairedItem": {"item": 1}}]
     err = error(s4(fake_server, {"operation": "close"}))
     assert "SIGNL4: operation 'alert/close' is not supported yet" in err["message"]
+
+
+# -- Zammad -------------------------------------------------------------------------------------
+
+ZM_TOKEN = {"zammadTokenAuthApi": {"baseUrl": "https://helpdesk.example.com/", "accessToken": "zm-token"}}
+
+
+def zm(server, params, credentials=None, **kw):
+    return run_service("n8n-nodes-base.zammad", 1, params, credentials=credentials or ZM_TOKEN,
+                       base_urls={"zammad": server.url}, **kw)
+
+
+def zm_checked(answer):
+    """A Zammad handler that requires the token header (or basic auth for basic credentials)."""
+    def handle(req):
+        if req.headers.get("authorization") not in ("Token token=zm-token", "Basic YWdlbnRAeC5jb206cHc="):
+            return 401, {}, {"error": "authentication failed"}
+        return answer(req) if callable(answer) else answer
+    return handle
+
+
+def test_zammad_user_get_all_pages_until_empty_and_strips_preferences(fake_server):
+    users = [{"id": n, "login": f"u{n}", "_preferences": {"x": 1}} for n in range(1, 26)]
+
+    def search(req):
+        page, per_page = int(req.arg("page")), int(req.arg("per_page"))
+        return 200, {}, users[(page - 1) * per_page: page * per_page]
+    fake_server.route("GET", "/api/v1/users/search", zm_checked(search))
+    items = output(zm(fake_server, {"filters": {}, "operation": "getAll", "returnAll": True}))
+    assert [it["json"] for it in items] == [{"id": n, "login": f"u{n}"} for n in range(1, 26)]
+    assert items[0]["pairedItem"] == {"item": 0}
+    assert [r.query for r in fake_server.requests] == [
+        {"query": [""], "per_page": ["20"], "page": [str(p)]} for p in (1, 2, 3)]
+    fake_server.requests.clear()
+    params = {"operation": "getAll", "limit": 20,
+              "filters": {"query": "login:u*",
+                          "sortUi": {"sortDetails": {"sort_by": "login", "order_by": "desc"}}}}
+    items = output(zm(fake_server, params))
+    assert len(items) == 20
+    # n8n stops only once more than `limit` rows were read, so a full first page asks for page 2.
+    assert [r.arg("page") for r in fake_server.requests] == ["1", "2"]
+    assert fake_server.last().query == {"sort_by": ["login"], "order_by": ["desc"], "query": ["login:u*"],
+                                        "per_page": ["20"], "page": ["2"]}
+
+
+def test_zammad_user_create_and_update_with_custom_fields(fake_server):
+    fake_server.route("POST", "/api/v1/users", zm_checked(lambda req: (201, {}, {"id": 7, **req.json})))
+    fake_server.route("PUT", "/api/v1/users/7", zm_checked(lambda req: (200, {}, {"id": 7, **req.json})))
+    params = {"firstname": "Ada", "lastname": "L", "additionalFields": {
+        "email": "ada@example.com", "addressUi": {"addressDetails": {"city": "Berlin", "zip": "10115"}},
+        "customFieldsUi": {"customFieldPairs": [{"name": "entra_key", "value": "k1"}]}}}
+    items = output(zm(fake_server, params))
+    body = {"firstname": "Ada", "lastname": "L", "city": "Berlin", "zip": "10115", "entra_key": "k1",
+            "email": "ada@example.com"}
+    assert fake_server.last().json == body
+    assert items == [{"json": {"id": 7, **body}, "pairedItem": {"item": 0}}]
+    params = {"operation": "update", "id": "={{ $json.id }}", "updateFields": {
+        "phone": "1", "active": False,
+        "customFieldsUi": {"customFieldPairs": [{"name": "entra_object_type", "value": "user"}]}}}
+    items = output(zm(fake_server, params, items=[{"json": {"id": 7}}]))
+    assert fake_server.last().json == {"entra_object_type": "user", "phone": "1", "active": False}
+    assert items[0]["json"]["active"] is False
+    err = error(zm(fake_server, {"operation": "update", "id": "7", "updateFields": {}}))
+    assert err["message"] == "Please enter at least one field to update for the user"
+
+
+def test_zammad_ticket_create_get_and_org_group_operations(fake_server):
+    fake_server.route("POST", "/api/v1/tickets",
+                      zm_checked(lambda req: (201, {}, {"id": 3, "title": req.json["title"]})))
+    fake_server.route("GET", "/api/v1/ticket_articles/by_ticket/3",
+                      zm_checked((200, {}, [{"id": 9, "ticket_id": 3}])))
+    fake_server.route("GET", "/api/v1/tickets/3", zm_checked((200, {}, {"id": 3, "title": "T"})))
+    params = {"resource": "ticket", "title": "T", "group": "Users", "customer": "c@x.com",
+              "article": {"articleDetails": {"subject": "S", "body": "B", "visibility": "external",
+                                             "sender": "Agent", "type": "note"}}}
+    items = output(zm(fake_server, params))
+    assert fake_server.last("POST").json == {"article": {"subject": "S", "body": "B", "sender": "Agent",
+                                                         "type": "note", "internal": False},
+                                             "title": "T", "group": "Users", "customer": "c@x.com"}
+    assert items[0]["json"] == {"id": 3, "title": "T", "articles": [{"id": 9, "ticket_id": 3}]}
+    items = output(zm(fake_server, {"resource": "ticket", "operation": "get", "id": "3"}))
+    assert items[0]["json"] == {"id": 3, "title": "T", "articles": [{"id": 9, "ticket_id": 3}]}
+    err = error(zm(fake_server, {"resource": "ticket", "title": "T"}))
+    assert err["message"] == "Article is required"
+    fake_server.route("DELETE", "/api/v1/groups/4", zm_checked((200, {}, {})))
+    items = output(zm(fake_server, {"resource": "group", "operation": "delete", "id": "4"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    fake_server.route("GET", "/api/v1/organizations", zm_checked(
+        lambda req: (200, {}, [{"id": 1}, {"id": 2}] if req.arg("page") == "1" else [])))
+    basic = {"zammadBasicAuthApi": {"baseUrl": "https://h", "username": "agent@x.com", "password": "pw"}}
+    items = output(zm(fake_server, {"authentication": "basicAuth", "resource": "organization",
+                                    "operation": "getAll", "returnAll": True}, credentials=basic))
+    assert [it["json"] for it in items] == [{"id": 1}, {"id": 2}]
+    fake_server.route("POST", "/api/v1/organizations",
+                      zm_checked(lambda req: (201, {}, {"id": 5, **req.json})))
+    items = output(zm(fake_server, {"resource": "organization", "name": "Acme",
+                                    "additionalFields": {"vip": True, "domain": "acme.test"}}))
+    assert items[0]["json"] == {"id": 5, "name": "Acme", "vip": True, "domain": "acme.test"}
+
+
+def test_zammad_api_errors_continue_on_fail_and_unsupported(fake_server):
+    exists = {"error": "Object already exists!", "error_human": "Object already exists!"}
+    fake_server.route("POST", "/api/v1/groups", zm_checked((422, {}, exists)))
+    err = error(zm(fake_server, {"resource": "group", "name": "Users"}))
+    assert err["message"] == "Your request is invalid or could not be processed by the service"
+    assert err["description"] == "An entity with this name already exists."
+    items = output(zm(fake_server, {"resource": "group", "name": "Users"}, continue_on_fail=True))
+    assert items == [{"json": {"error": "Your request is invalid or could not be processed by the service"},
+                      "pairedItem": {"item": 0}}]
+    fake_server.route("GET", "/api/v1/users/me", (401, {}, {"error": "authentication failed"}))
+    err = error(zm(fake_server, {"operation": "getSelf"}))
+    assert err["message"] == "Authorization failed - please check your credentials"
+    err = error(zm(fake_server, {"resource": "ticket", "operation": "update"}))
+    assert "Zammad: operation 'ticket/update' is not supported yet" in err["message"]
