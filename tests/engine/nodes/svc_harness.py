@@ -12,8 +12,10 @@ def run_service(node_type: str, version: float, parameters: dict[str, Any], *,
                 items: list[dict[str, Any]] | None = None,
                 credentials: dict[str, dict[str, Any]] | None = None,
                 base_urls: dict[str, str] | None = None, continue_on_fail: bool = False,
-                refresh: Any = None, files_root: Any = None) -> Execution:
-    """Start (seeded with ``items``) -> node ``N``; credentials resolved from ``credentials``."""
+                refresh: Any = None, files_root: Any = None, sleeps: list[float] | None = None) -> Execution:
+    """Start (seeded with ``items``) -> node ``N``; credentials resolved from ``credentials``.
+
+    ``sleeps``: the node's waits are recorded there instead of slept (polling nodes)."""
     creds = credentials or {}
     node: dict[str, Any] = {"name": "N", "type": node_type, "typeVersion": version, "parameters": parameters,
                             "position": [200, 0],
@@ -25,7 +27,8 @@ def run_service(node_type: str, version: float, parameters: dict[str, Any], *,
                 "connections": {"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}},
                 "settings": {"executionOrder": "v1"}}
     services = Services(credentials=lambda kind, ref: dict(creds[kind]), base_urls=base_urls or {},
-                        refresh_credentials=refresh, files_root=files_root)
+                        refresh_credentials=refresh, files_root=files_root,
+                        sleep=sleeps.append if sleeps is not None else None)
     return execute(workflow, trigger_items=items or [{"json": {}}], services=services)
 
 

@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 import pytest
-from svc_harness import error, output
+from svc_harness import error, output, run_service
 
 from automatelanka.engine.executor import execute
 from automatelanka.engine.nodes import airtop as airtop_module
@@ -21,19 +21,10 @@ NODE = "n8n-nodes-base.airtop"
 def run(server, params: dict[str, Any], *, items: list[dict[str, Any]] | None = None, version: float = 1,
         continue_on_fail: bool = False, node_type: str = NODE, sleeps: list[float] | None = None):
     """Start -> Airtop node ``N`` against ``server``, with a recorded (instant) sleep."""
-    node: dict[str, Any] = {"name": "N", "type": node_type, "typeVersion": version, "parameters": params,
-                            "position": [200, 0], "credentials": {"airtopApi": {"id": "1", "name": "Airtop"}}}
-    if continue_on_fail:
-        node["onError"] = "continueRegularOutput"
-    workflow = {"nodes": [{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1,
-                           "parameters": {}, "position": [0, 0]}, node],
-                "connections": {"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}},
-                "settings": {"executionOrder": "v1"}}
-    slept = sleeps if sleeps is not None else []
-    services = Services(credentials=lambda kind, ref: {"apiKey": KEY},
-                        base_urls={"airtop": server.url + "/api/v1", "airtopHooks": server.url + "/api/hooks"},
-                        sleep=slept.append)
-    return execute(workflow, trigger_items=items or [{"json": {}}], services=services)
+    return run_service(node_type, version, params, items=items, continue_on_fail=continue_on_fail,
+                       credentials={"airtopApi": {"apiKey": KEY}},
+                       base_urls={"airtop": server.url + "/api/v1", "airtopHooks": server.url + "/api/hooks"},
+                       sleeps=sleeps if sleeps is not None else [])
 
 
 def api(server):

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from svc_harness import error, output
-
-from automatelanka.engine.executor import execute
-from automatelanka.engine.state import Services
+from svc_harness import error, output, run_service
 
 pytest_plugins = ("fakes",)
 
@@ -15,21 +12,10 @@ DC_KEY = "dc-key"
 
 
 def run(node_type: str, params: dict[str, Any], credentials: dict[str, dict[str, Any]], *,
-        items: list[dict[str, Any]] | None = None, base_urls: dict[str, str] | None = None,
-        continue_on_fail: bool = False, sleeps: list[float] | None = None):
+        sleeps: list[float] | None = None, **kw: Any):
     """Start -> node ``N`` with recorded (instant) sleeps."""
-    node: dict[str, Any] = {"name": "N", "type": node_type, "typeVersion": 1, "parameters": params,
-                            "position": [200, 0], "credentials": {k: {"id": "1", "name": k} for k in credentials}}
-    if continue_on_fail:
-        node["onError"] = "continueRegularOutput"
-    workflow = {"nodes": [{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1,
-                           "parameters": {}, "position": [0, 0]}, node],
-                "connections": {"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}},
-                "settings": {"executionOrder": "v1"}}
-    slept = sleeps if sleeps is not None else []
-    services = Services(credentials=lambda kind, ref: dict(credentials[kind]), base_urls=base_urls or {},
-                        sleep=slept.append)
-    return execute(workflow, trigger_items=items or [{"json": {}}], services=services)
+    return run_service(node_type, 1, params, credentials=credentials,
+                       sleeps=sleeps if sleeps is not None else [], **kw)
 
 
 # -- Dropcontact ------------------------------------------------------------------------------------

@@ -8,10 +8,7 @@ from typing import Any
 
 import pytest
 from fakes import FakeServer
-from svc_harness import error, output
-
-from automatelanka.engine.executor import execute
-from automatelanka.engine.state import Services
+from svc_harness import error, output, run_service
 
 
 @pytest.fixture
@@ -25,21 +22,10 @@ def fake_server() -> Iterator[FakeServer]:
 
 
 def run_node(node_type: str, parameters: dict[str, Any], *, credentials: dict[str, dict[str, Any]],
-             items: list[dict[str, Any]] | None = None, base_urls: dict[str, str] | None = None,
-             continue_on_fail: bool = False, sleeps: list[float] | None = None) -> Any:
-    """Start -> node ``N`` (like ``svc_harness.run_service``) with a recording fake sleep."""
-    node: dict[str, Any] = {"name": "N", "type": node_type, "typeVersion": 1, "parameters": parameters,
-                            "position": [200, 0], "credentials": {k: {"id": "1", "name": k} for k in credentials}}
-    if continue_on_fail:
-        node["onError"] = "continueRegularOutput"
-    workflow = {"nodes": [{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1,
-                           "parameters": {}, "position": [0, 0]}, node],
-                "connections": {"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}},
-                "settings": {"executionOrder": "v1"}}
-    recorded = sleeps if sleeps is not None else []
-    services = Services(credentials=lambda kind, ref: dict(credentials[kind]), base_urls=base_urls or {},
-                        sleep=recorded.append)
-    return execute(workflow, trigger_items=items or [{"json": {}}], services=services)
+             sleeps: list[float] | None = None, **kw: Any) -> Any:
+    """Start -> node ``N`` (``svc_harness.run_service``) with a recording fake sleep."""
+    return run_service(node_type, 1, parameters, credentials=credentials,
+                       sleeps=sleeps if sleeps is not None else [], **kw)
 
 
 # -- Bannerbear -----------------------------------------------------------------------------------
