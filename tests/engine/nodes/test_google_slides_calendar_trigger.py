@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import base64
+import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fakes import FakeServer
 from svc_harness import error, output, run_service
+
+from automatelanka.engine.errors import NodeError
+from automatelanka.engine.executor import execute
+from automatelanka.engine.nodes._poll import POLLERS
+from automatelanka.engine.nodes.base import NodeContext
+from automatelanka.engine.params import node_parameters
+from automatelanka.engine.state import ExecutionState, Services
+from automatelanka.engine.workflow import Workflow
 
 pytest_plugins = ("fakes",)
 
@@ -157,4 +168,169 @@ def test_slides_api_error_and_continue_on_fail(fake_server):
 def test_slides_unknown_operation_is_unsupported(fake_server):
     err = error(_slides(fake_server, {"resource": "page", "operation": "delete", "presentationId": "P1"}))
     assert err["message"] == "Google Slides: operation 'page/delete' is not supported yet"
+    assert fake_server.requests == []
+
+
+# -- Google Calendar Trigger -----------------------------------------------------------------------
+
+CAL_TRIGGER = "n8n-nodes-base.googleCalendarTrigger"
+CAL_CREDS = {"googleCalendarOAuth2Api": {"oauthTokenData": {"access_token": "cal-token"}}}
+EVENTS = "/calendar/v3/calendars/me%40x.com/events"
+CAL = {"__rl": True, "mode": "list", "value": "me@x.com", "cachedResultName": "Me"}
+SECOND = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _cal_services(server: FakeServer) -> Services:
+    return Services(credentials=lambda kind, ref: dict(CAL_CREDS[kind]), base_urls={"google": server.url})
+
+
+def _cal_workflow(params: dict) -> dict:
+    params = {"pollTimes": {"item": [{"mode": "everyMinute"}]}, "calendarId": CAL, "options": {}, **params}
+    return {"name": "t", "settings": {"executionOrder": "v1", "timezone": "UTC"}, "connections": {},
+            "nodes": [{"name": "T", "type": CAL_TRIGGER, "typeVersion": 1, "position": [0, 0], "parameters": params,
+                       "credentials": {"googleCalendarOAuth2Api": {"id": "1", "name": "Cal"}}}]}
+
+
+def _cal_context(server: FakeServer, params: dict, mode: str = "trigger") -> tuple[NodeContext, ExecutionState]:
+    wf = Workflow(_cal_workflow(params))
+    state = ExecutionState(workflow=wf, mode=mode, services=_cal_services(server))
+    node = wf.nodes["T"]
+    return NodeContext(state, node, node_parameters(node), [[]], [], 0, [None]), state
+
+
+def test_calendar_trigger_manual_fetches_one_event(fake_server):
+    event = {"id": "e1", "status": "confirmed", "summary": "Standup", "created": "2025-01-01T10:00:00.000Z",
+             "updated": "2025-01-01T10:00:00.000Z"}
+
+    def events(req):
+        assert req.headers["authorization"] == "Bearer cal-token"
+        # manual mode drops the time window and asks for one event
+        assert req.raw_query == "showDeleted=false&q=standup&orderBy=updated&maxResults=1"
+        return 200, {}, {"kind": "calendar#events", "items": [event]}
+
+    fake_server.route("GET", EVENTS, events)
+    wf = _cal_workflow({"triggerOn": "eventCreated", "options": {"matchTerm": "standup"}})
+    items = output(execute(wf, services=_cal_services(fake_server), mode="manual"), "T")
+    assert items == [{"json": event, "pairedItem": {"item": 0}}]
+    # outside manual mode the trigger passes its seed item through (the daemon polls instead)
+    assert [it["json"] for it in output(execute(wf, services=_cal_services(fake_server)), "T")] == [{}]
+    assert len(fake_server.requests) == 1
+
+
+def test_calendar_trigger_manual_nothing_found_and_api_error(fake_server):
+    fake_server.route("GET", EVENTS, (200, {}, {"kind": "calendar#events", "items": []}))
+    wf = _cal_workflow({"triggerOn": "eventStarted"})
+    err = error(execute(wf, services=_cal_services(fake_server), mode="manual"), "T")
+    assert err["message"] == "No data with the current filter could be found"
+    assert fake_server.last().raw_query == "showDeleted=false&singleEvents=true&orderBy=startTime&maxResults=1"
+    fake_server.route("GET", EVENTS, (404, {}, NOT_FOUND))
+    err = error(execute(wf, services=_cal_services(fake_server), mode="manual"), "T")
+    assert err["message"] == "The resource you are requesting could not be found"
+    assert err["description"] == "Requested entity was not found." and err["httpCode"] == "404"
+
+
+def test_calendar_trigger_poll_created_pages_filters_and_moves_cursor(fake_server):
+    now = datetime.now(UTC)
+    cursor = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    new = {"id": "new", "created": _iso(now - timedelta(minutes=5)), "updated": _iso(now - timedelta(minutes=5))}
+    old = {"id": "old", "created": _iso(now - timedelta(days=2)), "updated": _iso(now - timedelta(minutes=9))}
+    new2 = {"id": "new2", "created": _iso(now - timedelta(minutes=30)), "updated": _iso(now - timedelta(minutes=30))}
+
+    def events(req):
+        assert req.headers["authorization"] == "Bearer cal-token"
+        assert req.arg("showDeleted") == "false" and req.arg("orderBy") == "updated"
+        assert req.arg("updatedMin") == cursor and req.arg("maxResults") == "100"
+        if req.arg("pageToken") == "p2":
+            return 200, {}, {"items": [new2], "nextPageToken": ""}
+        assert "pageToken" not in req.query
+        return 200, {}, {"items": [old, new], "nextPageToken": "p2"}
+
+    fake_server.route("GET", EVENTS, events)
+    ctx, state = _cal_context(fake_server, {"triggerOn": "eventCreated"})
+    state.static_data["node:T"] = {"lastTimeChecked": cursor}
+    assert POLLERS[CAL_TRIGGER](ctx) == [{"json": new}, {"json": new2}]
+    assert len(fake_server.requests) == 2
+    moved = state.static_data["node:T"]["lastTimeChecked"]
+    assert re.fullmatch(SECOND, moved) and moved > cursor
+
+
+def test_calendar_trigger_first_poll_finds_nothing_and_sets_cursor(fake_server):
+    event = {"id": "e1", "created": _iso(datetime.now(UTC)), "updated": _iso(datetime.now(UTC))}
+    fake_server.route("GET", EVENTS, (200, {}, {"items": [event]}))
+    ctx, state = _cal_context(fake_server, {"triggerOn": "eventCreated"})
+    assert POLLERS[CAL_TRIGGER](ctx) is None  # the window (now, now) is empty
+    cursor = state.static_data["node:T"]["lastTimeChecked"]
+    assert re.fullmatch(SECOND, cursor) and fake_server.last().arg("updatedMin") == cursor
+
+
+def test_calendar_trigger_poll_updated_and_cancelled(fake_server):
+    same = {"id": "same", "status": "confirmed", "created": "2025-01-01T10:00:00.100Z",
+            "updated": "2025-01-01T10:00:00.900Z"}  # equal to the second: a creation, not an update
+    changed = {"id": "changed", "status": "confirmed", "created": "2025-01-01T10:00:00.000Z",
+               "updated": "2025-01-02T10:00:00.000Z"}
+    cancelled = {"id": "gone", "status": "cancelled", "created": "2025-01-01T10:00:00.000Z",
+                 "updated": "2025-01-03T10:00:00.000Z"}
+    fake_server.route("GET", EVENTS, (200, {}, {"items": [same, changed, cancelled]}))
+    ctx, state = _cal_context(fake_server, {"triggerOn": "eventUpdated"})
+    state.static_data["node:T"] = {"lastTimeChecked": "2025-01-01T00:00:00Z"}
+    assert POLLERS[CAL_TRIGGER](ctx) == [{"json": changed}, {"json": cancelled}]
+    assert fake_server.last().raw_query == ("showDeleted=false&updatedMin=2025-01-01T00%3A00%3A00Z&orderBy=updated"
+                                            "&maxResults=100")
+    ctx, state = _cal_context(fake_server, {"triggerOn": "eventCancelled"})
+    state.static_data["node:T"] = {"lastTimeChecked": "2025-01-01T00:00:00Z"}
+    assert POLLERS[CAL_TRIGGER](ctx) == [{"json": cancelled}]
+    assert fake_server.last().arg("showDeleted") == "true"
+
+
+@pytest.mark.parametrize(("trigger_on", "key"), [("eventStarted", "start"), ("eventEnded", "end")])
+def test_calendar_trigger_poll_started_and_ended_window(fake_server, trigger_on, key):
+    now = datetime.now(UTC)
+    cursor = now - timedelta(minutes=10)
+    inside = {"id": "in", key: {"dateTime": (now - timedelta(minutes=5)).astimezone(
+        timezone(timedelta(hours=1))).isoformat(timespec="seconds")}}
+    edge = {"id": "edge", key: {"dateTime": cursor.strftime("%Y-%m-%dT%H:%M:%SZ")}}  # inclusive bounds
+    before = {"id": "before", key: {"dateTime": _iso(now - timedelta(hours=2))}}
+    all_day = {"id": "allday", key: {"date": now.strftime("%Y-%m-%d")}}
+
+    def events(req):
+        assert req.arg("singleEvents") == "true" and req.arg("orderBy") == "startTime"
+        assert req.arg("timeMin") == cursor.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert re.fullmatch(SECOND, req.arg("timeMax")) and "updatedMin" not in req.query
+        return 200, {}, {"items": [inside, edge, before, all_day]}
+
+    fake_server.route("GET", "/calendar/v3/calendars/team%40x.com/events", events)
+    calendar = {"__rl": True, "mode": "id", "value": "team@x.com  "}  # the id mode's regex drops the spaces
+    ctx, state = _cal_context(fake_server, {"triggerOn": trigger_on, "calendarId": calendar})
+    state.static_data["node:T"] = {"lastTimeChecked": cursor.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert POLLERS[CAL_TRIGGER](ctx) == [{"json": inside}, {"json": edge}]
+    # n8n compares with the stored cursor itself (timeMin only is cut to the second)
+    state.static_data["node:T"] = {"lastTimeChecked": cursor.strftime("%Y-%m-%dT%H:%M:%S.500Z")}
+    assert POLLERS[CAL_TRIGGER](ctx) == [{"json": inside}]
+
+
+def test_calendar_trigger_poll_api_error_keeps_cursor(fake_server):
+    fake_server.route("GET", EVENTS, (401, {}, {"error": {"code": 401, "message": "Invalid Credentials",
+                                                          "status": "UNAUTHENTICATED"}}))
+    ctx, state = _cal_context(fake_server, {"triggerOn": "eventCreated"})
+    state.static_data["node:T"] = {"lastTimeChecked": "2025-01-01T00:00:00Z"}
+    with pytest.raises(NodeError) as info:
+        POLLERS[CAL_TRIGGER](ctx)
+    assert info.value.message == "Authorization failed - please check your credentials"
+    assert info.value.description == "Invalid Credentials"
+    assert state.static_data["node:T"] == {"lastTimeChecked": "2025-01-01T00:00:00Z"}
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"triggerOn": "eventCreated", "pollTimes": {"item": []}}, "Please set a poll time"),
+    ({}, "Please select an event"),
+    ({"triggerOn": "eventCreated", "calendarId": {"__rl": True, "mode": "list", "value": ""}},
+     "Please select a calendar"),
+])
+def test_calendar_trigger_parameter_errors(fake_server, params, message):
+    err = error(execute(_cal_workflow(params), services=_cal_services(fake_server), mode="manual"), "T")
+    assert err["message"] == message
     assert fake_server.requests == []
