@@ -301,3 +301,189 @@ def test_ses_errors_without_request(ses):
     err = error(run_ses(ses, {"authentication": "assumeRole", "toAddresses": ["a@x.io"]}))
     assert "assumeRole" in err["message"] and "not supported yet" in err["message"]
     assert ses.server.requests == []
+
+
+# -- Webflow -----------------------------------------------------------------------------------------------
+
+WF_OAUTH = {"webflowOAuth2Api": {"oauthTokenData": {"access_token": "wf-oauth"}}}
+WF_TOKEN = {"webflowApi": {"accessToken": "wf-token"}}
+
+
+@dataclass
+class FakeWebflow:
+    """Webflow Data API v1 (``accept-version: 1.0.0``) and v2 (``/v2``) collection items."""
+
+    items: dict[str, dict] = field(default_factory=dict)
+    server: object = None
+
+    def seed(self, n: int) -> None:
+        for k in range(n):
+            self.items[f"i{k}"] = {"id": f"i{k}", "fieldData": {"name": f"Item {k}", "slug": f"item-{k}"}}
+
+    def v2(self, req):
+        if req.headers.get("authorization") != "Bearer wf-oauth":
+            return 401, {}, {"message": "Request not authorized", "code": "not_authorized"}
+        assert "accept-version" not in req.headers
+        parts = req.path.split("/")  # ['', 'v2', 'collections', 'c1', 'items', ...]
+        if parts[3] != "c1":
+            return 404, {}, {"message": "Requested resource not found", "code": "resource_not_found"}
+        rest = parts[5:]
+        if req.method == "POST" and rest in ([], ["live"]):
+            new = {"id": f"i{len(self.items)}", "isDraft": False, "fieldData": req.json["fieldData"],
+                   "live": rest == ["live"]}
+            self.items[new["id"]] = new
+            return 202, {}, new
+        if not rest:
+            limit, offset = int(req.arg("limit", "100")), int(req.arg("offset", "0"))
+            rows = list(self.items.values())
+            return 200, {}, {"items": rows[offset:offset + limit],
+                             "pagination": {"limit": limit, "offset": offset, "total": len(rows)}}
+        item = self.items.get(rest[0])
+        if item is None:
+            return 404, {}, {"message": "Requested resource not found", "code": "resource_not_found"}
+        if req.method == "GET":
+            return 200, {}, item
+        if req.method == "PATCH":
+            item["fieldData"].update(req.json["fieldData"])
+            item["live"] = rest[1:] == ["live"]
+            return 200, {}, item
+        if req.method == "DELETE":
+            del self.items[rest[0]]
+            return 204, {}, b""
+        return 405, {}, {"message": "method not allowed"}
+
+    def v1(self, req):
+        if req.headers.get("accept-version") != "1.0.0":
+            return 400, {}, {"msg": "missing accept-version", "code": 400}
+        if req.headers.get("authorization") not in ("Bearer wf-token", "Bearer wf-oauth"):
+            return 401, {}, {"msg": "Not authorized", "code": 401, "name": "NotAuthorized"}
+        parts = req.path.split("/")  # ['', 'collections', 'c1', 'items', ...]
+        rest = parts[4:]
+        if req.method in ("POST", "PUT"):
+            assert req.arg("live") in ("true", "false")
+        if req.method == "POST" and not rest:
+            new = {"_id": f"i{len(self.items)}", **req.json["fields"]}
+            self.items[new["_id"]] = new
+            return 200, {}, new
+        if not rest:
+            limit, offset = int(req.arg("limit", "100")), int(req.arg("offset", "0"))
+            rows = list(self.items.values())
+            return 200, {}, {"items": rows[offset:offset + limit], "count": len(rows[offset:offset + limit]),
+                             "limit": limit, "offset": offset, "total": len(rows)}
+        if rest[0] not in self.items:
+            return 404, {}, {"msg": "Item not found", "code": 404, "name": "NotFound"}
+        if req.method == "GET":
+            return 200, {}, {"items": [self.items[rest[0]]], "count": 1, "limit": 1, "offset": 0, "total": 1}
+        if req.method == "PUT":
+            self.items[rest[0]] = {"_id": rest[0], **req.json["fields"]}
+            return 200, {}, self.items[rest[0]]
+        del self.items[rest[0]]
+        return 200, {}, {"deleted": 1}
+
+
+@pytest.fixture
+def wf(fake_server):
+    fake = FakeWebflow()
+    fake_server.route("*", "/v2/*", fake.v2)
+    fake_server.route("*", "/collections/*", fake.v1)
+    fake.server = fake_server
+    return fake
+
+
+def run_wf(fake, params, version=2, **kw):
+    kw.setdefault("credentials", WF_OAUTH if version >= 2 else WF_TOKEN)
+    return run_service("n8n-nodes-base.webflow", version, params, base_urls={"webflow": fake.server.url}, **kw)
+
+
+FIELDS = {"fieldValues": [{"fieldId": "name", "fieldValue": "n8n"}, {"fieldId": "slug", "fieldValue": "n8n"}]}
+
+
+def test_webflow_v2_create_live_and_draft(wf):
+    items = output(run_wf(wf, {"operation": "create", "collectionId": "c1", "fieldsUi": FIELDS, "live": True}))
+    assert items == [{"json": {"id": "i0", "isDraft": False, "fieldData": {"name": "n8n", "slug": "n8n"},
+                               "live": True}, "pairedItem": {"item": 0}}]
+    req = wf.server.last()
+    assert (req.method, req.path, req.raw_query) == ("POST", "/v2/collections/c1/items/live", "")
+    assert req.json == {"fieldData": {"name": "n8n", "slug": "n8n"}}
+    output(run_wf(wf, {"operation": "create", "collectionId": "c1", "fieldsUi": FIELDS}))
+    assert wf.server.last().path == "/v2/collections/c1/items"
+
+
+def test_webflow_v2_get_update_delete(wf):
+    wf.seed(1)
+    items = output(run_wf(wf, {"collectionId": "c1", "itemId": "i0"}))
+    assert items == [{"json": wf.items["i0"], "pairedItem": {"item": 0}}]
+    params = {"operation": "update", "collectionId": "c1", "itemId": "i0", "live": False,
+              "fieldsUi": {"fieldValues": [{"fieldId": "name", "fieldValue": "New"}]}}
+    items = output(run_wf(wf, params))
+    assert items[0]["json"]["fieldData"] == {"name": "New", "slug": "item-0"}
+    req = wf.server.last()
+    assert (req.method, req.path, req.json) == ("PATCH", "/v2/collections/c1/items/i0", {"fieldData": {"name": "New"}})
+    items = output(run_wf(wf, {"operation": "delete", "collectionId": "c1", "itemId": "i0"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}] and wf.items == {}
+
+
+def test_webflow_v2_get_all_limit_and_return_all(wf):
+    wf.seed(250)
+    items = output(run_wf(wf, {"operation": "getAll", "collectionId": "c1", "limit": 3}))
+    assert [it["json"]["id"] for it in items] == ["i0", "i1", "i2"]
+    assert wf.server.last().raw_query == "limit=3"
+    wf.server.requests.clear()
+    items = output(run_wf(wf, {"operation": "getAll", "collectionId": "c1", "returnAll": True}))
+    assert len(items) == 250 and items[249] == {"json": wf.items["i249"], "pairedItem": {"item": 0}}
+    assert [r.raw_query for r in wf.server.requests] == ["limit=100&offset=0", "limit=100&offset=100",
+                                                         "limit=100&offset=200"]
+
+
+def test_webflow_v2_errors(wf):
+    err = error(run_wf(wf, {"collectionId": "nope", "itemId": "i0"}))
+    assert err["message"] == "The resource you are requesting could not be found"
+    assert err["description"] == "Requested resource not found"
+    items = output(run_wf(wf, {"collectionId": "c1", "itemId": "gone"}, continue_on_fail=True,
+                          items=[{"json": {}}, {"json": {}}]))
+    assert items == [{"json": {"message": "The resource you are requesting could not be found",  # engine-paired
+                               "error": {"message": "The resource you are requesting could not be found",
+                                         "name": "NodeApiError", "description": "Requested resource not found",
+                                         "httpCode": "404"}}, "pairedItem": {"item": i}} for i in (0, 1)]
+    err = error(run_wf(wf, {"operation": "publish", "collectionId": "c1"}))
+    assert err["message"] == "Webflow: operation 'item/publish' is not supported yet"
+
+
+def test_webflow_v1_corpus_create_update_get(wf):
+    params = {"siteId": "s1", "collectionId": "c1", "operation": "create",
+              "fieldsUi": {"fieldValues": [{"fieldId": "name", "fieldValue": "n8n"}, {"fieldId": "slug",
+                                                                                      "fieldValue": "n8n"},
+                                           {"fieldId": "_archived", "fieldValue": "false"},
+                                           {"fieldId": "_draft", "fieldValue": "false"}]}}
+    items = output(run_wf(wf, params, version=1))
+    assert items == [{"json": {"_id": "i0", "name": "n8n", "slug": "n8n", "_archived": "false", "_draft": "false"},
+                      "pairedItem": {"item": 0}}]
+    req = wf.server.last()
+    assert (req.method, req.path, req.raw_query) == ("POST", "/collections/c1/items", "live=false")
+    assert req.headers["authorization"] == "Bearer wf-token"
+    update = {"operation": "update", "collectionId": "c1", "itemId": "={{$json[\"_id\"]}}", "live": True,
+              "fieldsUi": {"fieldValues": [{"fieldId": "name", "fieldValue": "={{$json[\"name\"]}} 2"}]}}
+    items = output(run_wf(wf, update, version=1, items=[{"json": {"_id": "i0", "name": "n8n"}}]))
+    assert items == [{"json": {"_id": "i0", "name": "n8n 2"}, "pairedItem": {"item": 0}}]
+    assert wf.server.last().raw_query == "live=true" and wf.server.last().method == "PUT"
+    items = output(run_wf(wf, {"collectionId": "c1", "itemId": "i0"}, version=1))
+    assert items == [{"json": {"_id": "i0", "name": "n8n 2"}, "pairedItem": {"item": 0}}]
+
+
+def test_webflow_v1_oauth_get_all_delete_and_error_item(wf):
+    wf.items = {f"i{k}": {"_id": f"i{k}"} for k in range(150)}
+    params = {"authentication": "oAuth2", "operation": "getAll", "collectionId": "c1", "returnAll": True}
+    items = output(run_wf(wf, params, version=1, credentials=WF_OAUTH))
+    assert len(items) == 150 and [r.raw_query for r in wf.server.requests] == ["limit=100&offset=0",
+                                                                               "limit=100&offset=100"]
+    items = output(run_wf(wf, {"operation": "getAll", "collectionId": "c1", "limit": 2}, version=1))
+    assert [it["json"] for it in items] == [{"_id": "i0"}, {"_id": "i1"}]
+    items = output(run_wf(wf, {"operation": "delete", "collectionId": "c1", "itemId": "i0"}, version=1))
+    assert items == [{"json": {"deleted": 1}, "pairedItem": {"item": 0}}]
+    items = output(run_wf(wf, {"collectionId": "c1", "itemId": "i0"}, version=1, continue_on_fail=True))
+    # the node leaves the error item unpaired; the engine pairs it as n8n's WorkflowExecute does
+    assert items == [{"json": {"error": "The resource you are requesting could not be found"},
+                      "pairedItem": {"item": 0}}]
+    err = error(run_wf(wf, {"collectionId": "c1", "itemId": "i1"}, version=1,
+                       credentials={"webflowApi": {"accessToken": "bad"}}))
+    assert err["message"] == "Authorization failed - please check your credentials"
