@@ -105,3 +105,87 @@ def test_medium_unsupported_operation():
     err = error(run_service("n8n-nodes-base.medium", 1, {"resource": "post", "operation": "delete"},
                             credentials=MEDIUM))
     assert "not supported yet" in err["message"]
+
+
+HUMANTIC = {"humanticAiApi": {"apiKey": "hk"}}
+LINKEDIN = "https://www.linkedin.com/in/ann/"
+
+
+def ha(server, params, **kw):
+    return run_service("n8n-nodes-base.humanticAi", 1, params, credentials=HUMANTIC,
+                       base_urls={"humanticAi": server.url}, **kw)
+
+
+def _humantic_key(req):
+    if req.arg("apikey") != "hk":
+        return 200, {}, {"data": {"status": "error", "message": "Invalid API key"}}
+    return None
+
+
+def _profile_create(req):
+    if not req.arg("userid"):
+        return 200, {}, {"data": {"status": "error", "message": "userid is required"}}
+    return _humantic_key(req) or (200, {}, {"results": {"userid": req.arg("userid"), "status": "STARTED"},
+                                            "usage_stats": {"credits": 1}, "metadata": {"v": 1}})
+
+
+def test_humantic_create_profile_drops_usage_stats(fake_server):
+    fake_server.route("GET", "/user-profile/create", _profile_create)
+    items = output(ha(fake_server, {"userId": LINKEDIN}))
+    assert items == [{"json": {"results": {"userid": LINKEDIN, "status": "STARTED"}, "metadata": {"v": 1}},
+                      "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"userid": [LINKEDIN], "apikey": ["hk"]}
+    assert fake_server.last().body == b""
+
+
+def test_humantic_get_with_persona_shared_across_items(fake_server):
+    def profile(req):
+        return _humantic_key(req) or (200, {}, {"results": {"userid": req.arg("userid"),
+                                                            "persona": req.arg("persona")}})
+    fake_server.route("GET", "/user-profile", profile)
+    items = [{"json": {"u": "a", "p": ["hiring", "sales"]}}, {"json": {"u": "b", "p": []}}]
+    params = {"operation": "get", "userId": "={{ $json.u }}", "options": {"persona": "={{ $json.p }}"}}
+    out = output(ha(fake_server, params, items=items))
+    # n8n's qs object is shared by the items: item 1 still sends item 0's persona
+    assert out == [{"json": {"userid": "a", "persona": "hiring,sales"}, "pairedItem": {"item": 0}},
+                   {"json": {"userid": "b", "persona": "hiring,sales"}, "pairedItem": {"item": 1}}]
+
+
+def test_humantic_update_with_text_and_with_resume(fake_server):
+    def update(req):
+        denied = _humantic_key(req)
+        if denied:
+            return denied
+        if req.headers["content-type"].startswith("multipart/form-data"):
+            text = req.text
+            assert 'name="resume"; filename="cv.pdf"' in text and "Content-Type: application/pdf" in text
+            assert "%PDF-1.4 resume" in text
+            return 200, {}, {"data": {"userid": req.arg("userid"), "source": "resume"}}
+        assert req.json == {"text": "I like building things"}
+        return 200, {}, {"data": {"userid": req.arg("userid"), "source": "text"}}
+    fake_server.route("POST", "/user-profile/create", update)
+    out = output(ha(fake_server, {"operation": "update", "userId": "u1", "text": "I like building things"}))
+    assert out == [{"json": {"userid": "u1", "source": "text"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().headers["content-type"] == "application/json"
+    import base64
+    pdf = {"data": {"data": base64.b64encode(b"%PDF-1.4 resume").decode(), "mimeType": "application/pdf",
+                    "fileName": "cv.pdf"}}
+    out = output(ha(fake_server, {"operation": "update", "userId": "u2", "sendResume": True},
+                    items=[{"json": {}, "binary": pdf}]))
+    assert out == [{"json": {"userid": "u2", "source": "resume"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"userid": ["u2"], "apikey": ["hk"]}
+
+
+def test_humantic_error_status_and_missing_binary(fake_server):
+    fake_server.route("GET", "/user-profile/create", _profile_create)
+    run = run_service("n8n-nodes-base.humanticAi", 1, {"userId": "x"}, credentials={"humanticAiApi": {"apiKey": "no"}},
+                      base_urls={"humanticAi": fake_server.url})
+    assert error(run)["message"] == "Invalid API key"
+    # the node has no continue-on-fail handling: it still fails
+    run = run_service("n8n-nodes-base.humanticAi", 1, {"userId": "x"}, credentials={"humanticAiApi": {"apiKey": "no"}},
+                      base_urls={"humanticAi": fake_server.url}, continue_on_fail=True)
+    assert "Invalid API key" in str(run.run_data["N"][-1])
+    err = error(ha(fake_server, {"userId": "x", "sendResume": True}))
+    assert err["message"] == "No binary data exists on item!"
+    err = error(ha(fake_server, {"resource": "profile", "operation": "delete"}))
+    assert "not supported yet" in err["message"]
