@@ -107,3 +107,72 @@ def test_pushover_missing_attachment_and_unsupported(fake_server):
     assert fake_server.requests == []
     err = error(po(fake_server, {"resource": "message", "operation": "list"}))
     assert err["message"] == "Pushover: operation 'message/list' is not supported yet"
+
+
+# -- Mailgun ----------------------------------------------------------------------------------------
+
+MG = {"mailgunApi": {"apiDomain": "api.eu.mailgun.net", "emailDomain": "mg.example.com", "apiKey": "key-1"}}
+
+
+def mg(server, params, **kw):
+    return run_service("n8n-nodes-base.mailgun", 1, params, credentials=MG,
+                       base_urls={"mailgun": server.url}, **kw)
+
+
+def mailgun_api(req):
+    """Mailgun's send endpoint: basic auth api:<key>, multipart form with from/to."""
+    if req.headers.get("authorization") != basic("api", "key-1"):
+        return 401, {"Content-Type": "text/plain"}, "Forbidden"
+    form = dict(fields(req))
+    if not form.get("to"):
+        return 400, {}, {"message": "'to' parameter is missing"}
+    return 200, {}, {"id": "<20250101.1@mg.example.com>", "message": "Queued. Thank you."}
+
+
+def test_mailgun_send_text_and_cc(fake_server):
+    fake_server.route("POST", "/v3/mg.example.com/messages", mailgun_api)
+    params = {"fromEmail": "Admin <admin@example.com>", "toEmail": "a@x.test,b@x.test", "ccEmail": "c@x.test",
+              "subject": "=Hello {{ $json.name }}", "text": "Body"}
+    items = output(mg(fake_server, params, items=[{"json": {"name": "Ann"}}]))
+    assert items == [{"json": {"id": "<20250101.1@mg.example.com>", "message": "Queued. Thank you."},
+                      "pairedItem": {"item": 0}}]
+    assert fields(fake_server.last()) == [("from", "Admin <admin@example.com>"), ("to", "a@x.test,b@x.test"),
+                                          ("subject", "Hello Ann"), ("text", "Body"), ("html", ""),
+                                          ("cc", "c@x.test")]
+
+
+def test_mailgun_attachments(fake_server):
+    fake_server.route("POST", "/v3/mg.example.com/messages", mailgun_api)
+    item = {"json": {}, "binary": {
+        "a": {"data": base64.b64encode(b"%PDF").decode(), "fileName": "r.pdf", "mimeType": "application/pdf"},
+        "b": {"data": base64.b64encode(b"raw").decode(), "mimeType": "application/octet-stream"}}}
+    params = {"fromEmail": "f@x.test", "toEmail": "t@x.test", "bccEmail": "z@x.test", "html": "<b>hi</b>",
+              "attachments": "a, b"}
+    output(mg(fake_server, params, items=[item]))
+    parts = multipart(fake_server.last())
+    assert [(p[0], p[1], p[2]) for p in parts] == [
+        ("from", None, None), ("to", None, None), ("subject", None, None), ("text", None, None),
+        ("html", None, None), ("bcc", None, None), ("attachment", "r.pdf", "application/pdf"),
+        ("attachment", "unknown", "application/octet-stream")]
+    assert parts[6][3] == b"%PDF" and parts[7][3] == b"raw"
+    # no binary on the item: attachments are skipped, as in n8n
+    output(mg(fake_server, params))
+    assert [p[0] for p in multipart(fake_server.last())] == ["from", "to", "subject", "text", "html", "bcc"]
+    # binary present but the named property missing: n8n's assertBinaryData error
+    err = error(mg(fake_server, {**params, "attachments": "nope"}, items=[item]))
+    assert err["message"] == "The item has no binary field 'nope' [item 0]"
+
+
+def test_mailgun_api_errors(fake_server):
+    fake_server.route("POST", "/v3/mg.example.com/messages", mailgun_api)
+    err = error(mg(fake_server, {"fromEmail": "f@x.test", "toEmail": ""}))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == "'to' parameter is missing"
+    items = output(run_service("n8n-nodes-base.mailgun", 1, {"fromEmail": "f@x.test", "toEmail": "t@x.test"},
+                               credentials={"mailgunApi": {**MG["mailgunApi"], "apiKey": "wrong"}},
+                               base_urls={"mailgun": fake_server.url}, continue_on_fail=True,
+                               items=[{"json": {}}, {"json": {}}]))
+    assert items == [{"json": {"error": "Authorization failed - please check your credentials"},
+                      "pairedItem": {"item": 0}},
+                     {"json": {"error": "Authorization failed - please check your credentials"},
+                      "pairedItem": {"item": 1}}]
