@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fakes import FakeServer
 from svc_harness import error, output, run_service
 
@@ -153,3 +156,109 @@ def test_tasks_unknown_operation_is_unsupported(fake_server):
     err = error(_tasks(fake_server, {"operation": "move", "task": "L1", "taskId": "T1"}))
     assert err["message"] == "Google Tasks: operation 'task/move' is not supported yet"
     assert fake_server.requests == []
+
+
+# -- Google Translate ------------------------------------------------------------------------------
+
+TRANSLATE = "n8n-nodes-base.googleTranslate"
+TRANSLATE_CREDS = {"googleTranslateOAuth2Api": {"oauthTokenData": {"access_token": "tr-token"}}}
+TRANSLATE_PATH = "/language/translate/v2"
+BAD_TARGET = {"error": {"code": 400, "message": "Invalid Value", "status": "INVALID_ARGUMENT",
+                        "errors": [{"message": "Invalid Value", "domain": "global", "reason": "invalid"}]}}
+
+
+def _translated(req) -> tuple[int, dict, dict]:
+    text, target = req.json["q"], req.json["target"]
+    return 200, {}, {"data": {"translations": [{"translatedText": f"[{target}] {text}",
+                                                "detectedSourceLanguage": "en"}]}}
+
+
+def _translate(server: FakeServer, params: dict, *, version: float = 2, items=None, creds=TRANSLATE_CREDS,
+               continue_on_fail: bool = False):
+    return run_service(TRANSLATE, version, params, items=items, credentials=creds,
+                       base_urls={"translate": server.url, "google": server.url}, continue_on_fail=continue_on_fail)
+
+
+def test_translate_v2_oauth_per_item(fake_server):
+    def translate(req):
+        _authed(req, "tr-token")
+        assert req.headers["content-type"] == "application/json" and not req.query
+        assert list(req.json) == ["q", "target"]
+        return _translated(req)
+
+    fake_server.route("POST", TRANSLATE_PATH, translate)
+    # corpus shape: no resource/operation, text and target from expressions
+    params = {"text": "={{ $json.initialText }}", "translateTo": "={{ $json.language }}"}
+    items = [{"json": {"initialText": "Hello", "language": "zh-CN"}}, {"json": {"initialText": "Bye", "language": "de"}}]
+    out = output(_translate(fake_server, params, items=items))
+    assert [r.json for r in fake_server.requests] == [{"q": "Hello", "target": "zh-CN"}, {"q": "Bye", "target": "de"}]
+    assert out == [
+        {"json": {"translatedText": "[zh-CN] Hello", "detectedSourceLanguage": "en"}, "pairedItem": {"item": 0}},
+        {"json": {"translatedText": "[de] Bye", "detectedSourceLanguage": "en"}, "pairedItem": {"item": 1}}]
+
+
+def test_translate_v1_literal_authentication_uses_oauth(fake_server):
+    fake_server.route("POST", TRANSLATE_PATH, lambda req: (_authed(req, "tr-token"), _translated(req))[1])
+    params = {"text": "Hello from n8n!", "translateTo": "de", "authentication": "{{ $credentials.oAuth2 }}"}
+    out = output(_translate(fake_server, params, version=1))
+    assert out == [{"json": {"translatedText": "[de] Hello from n8n!", "detectedSourceLanguage": "en"},
+                    "pairedItem": {"item": 0}}]
+
+
+def test_translate_v1_service_account_default(fake_server):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+
+    def token(req):
+        assert req.form["grant_type"] == ["urn:ietf:params:oauth:grant-type:jwt-bearer"]
+        claims = jwt.decode(req.form["assertion"][0], key.public_key(), algorithms=["RS256"],
+                            audience="https://oauth2.googleapis.com/token")
+        assert claims["iss"] == "sa@x.iam.gserviceaccount.com" and claims["sub"] == "me@x.com"
+        assert claims["scope"] == ("https://www.googleapis.com/auth/cloud-translation "
+                                   "https://www.googleapis.com/auth/cloud-platform")
+        return 200, {}, {"access_token": "sa-token", "expires_in": 3600}
+
+    fake_server.route("POST", "/token", token)
+    fake_server.route("POST", TRANSLATE_PATH, lambda req: (_authed(req, "sa-token"), _translated(req))[1])
+    creds = {"googleApi": {"email": " sa@x.iam.gserviceaccount.com ", "privateKey": pem.replace("\n", "\\n"),
+                           "delegatedEmail": "me@x.com"}}
+    run = run_service(TRANSLATE, 1, {"text": "Hi", "translateTo": "fr"}, items=[{"json": {}}, {"json": {}}],
+                      credentials=creds, base_urls={"google": fake_server.url})
+    assert output(run) == [{"json": {"translatedText": "[fr] Hi", "detectedSourceLanguage": "en"},
+                            "pairedItem": {"item": i}} for i in (0, 1)]
+    assert [r.path for r in fake_server.requests] == ["/token", TRANSLATE_PATH, TRANSLATE_PATH]  # token cached
+
+
+def test_translate_no_translation_gives_empty_item(fake_server):
+    fake_server.route("POST", TRANSLATE_PATH, (200, {}, {"data": {"translations": []}}))
+    assert output(_translate(fake_server, {"text": "", "translateTo": "de"})) == [
+        {"json": {}, "pairedItem": {"item": 0}}]
+
+
+def test_translate_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("POST", TRANSLATE_PATH,
+                      lambda req: (400, {}, BAD_TARGET) if req.json["target"] == "xx" else _translated(req))
+    params = {"text": "Hello", "translateTo": "={{ $json.lang }}"}
+    items = [{"json": {"lang": "de"}}, {"json": {"lang": "xx"}}]
+    err = error(_translate(fake_server, params, items=items))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == "Invalid Value" and err["httpCode"] == "400"
+    # n8n's node has no continueOnFail branch: the executor passes the input items through
+    run = _translate(fake_server, params, items=items, continue_on_fail=True)
+    task = run.run_data["N"][-1]
+    assert task["error"]["message"] == "Bad request - please check your parameters"
+    assert task["data"]["main"][0] == [{"json": {"lang": "de"}, "pairedItem": {"item": 0}},
+                                       {"json": {"lang": "xx"}, "pairedItem": {"item": 1}}]
+
+
+def test_translate_unknown_operation_is_unsupported(fake_server):
+    err = error(_translate(fake_server, {"operation": "detect", "text": "Hello"}))
+    assert err["message"] == "Google Translate: operation 'language/detect' is not supported yet"
+    assert fake_server.requests == []
+
+
+def test_translate_answer_without_data_fails_like_n8n(fake_server):
+    fake_server.route("POST", TRANSLATE_PATH, (200, {}, {"kind": "unexpected"}))
+    err = error(_translate(fake_server, {"text": "Hi", "translateTo": "de"}))
+    assert err["message"] == "Cannot read properties of undefined (reading 'translations')"
