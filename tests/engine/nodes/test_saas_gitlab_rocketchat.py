@@ -161,3 +161,64 @@ def test_gitlab_unsupported_operation(fake_server):
     err = error(gl(fake_server, {"resource": "issue", "operation": "close", "owner": "o", "repository": "r"}))
     assert err["message"] == "GitLab: operation 'issue/close' is not supported yet"
     assert not fake_server.requests
+
+
+RC = {"rocketchatApi": {"userId": "u1", "authKey": "rc-key", "domain": "https://chat.example.com"}}
+POST_MESSAGE = "/api/v1/chat.postMessage"
+
+
+def rc(server, params, **kw):
+    return run_service("n8n-nodes-base.rocketchat", 1, params, credentials=RC,
+                       base_urls={"rocketchat": server.url}, **kw)
+
+
+def _message_answer(req):
+    assert req.headers["x-auth-token"] == "rc-key" and req.headers["x-user-id"] == "u1"
+    assert req.headers["content-type"].startswith("application/json")
+    sent = req.json
+    return 200, {}, {"ts": 1, "channel": sent["channel"], "message": {"_id": "m1", "msg": sent["text"]},
+                     "success": True}
+
+
+def test_rocketchat_post_message_with_attachments(fake_server):
+    fake_server.route("POST", POST_MESSAGE, _message_answer)
+    params = {"text": "Hello everyone", "channel": "#general",
+              "options": {"alias": "bot", "emoji": ":smile:"},
+              "attachments": [{"color": "#00ff00", "title": "T", "imageUrl": "https://x/img.png",
+                               "messageLink": "https://dropped", "collapsed": True,
+                               "fields": {"fieldsValues": [{"short": True, "title": "k", "value": "v"}]}}]}
+    items = output(rc(fake_server, params))
+    assert items == [{"json": {"ts": 1, "channel": "#general", "message": {"_id": "m1", "msg": "Hello everyone"},
+                               "success": True}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {
+        "channel": "#general", "text": "Hello everyone", "alias": "bot", "emoji": ":smile:",
+        "attachments": [{"color": "#00ff00", "title": "T", "image_url": "https://x/img.png", "collapsed": True,
+                         "fields": [{"short": True, "title": "k", "value": "v"}]}]}
+
+
+def test_rocketchat_json_attachments_and_empty_list(fake_server):
+    fake_server.route("POST", POST_MESSAGE, _message_answer)
+    params = {"text": "hi", "channel": "general", "options": {}, "jsonParameters": True,
+              "attachmentsJson": '[{"text": "a"}]'}
+    output(rc(fake_server, params, items=[{"json": {}}, {"json": {}}]))
+    assert [r.json["attachments"] for r in fake_server.requests] == [[{"text": "a"}], [{"text": "a"}]]
+    output(rc(fake_server, {**params, "attachmentsJson": "not json"}))
+    assert fake_server.last().json == {"channel": "general", "text": "hi", "attachments": []}
+    # without a configured base URL the credential's domain is used
+    creds = {"rocketchatApi": {**RC["rocketchatApi"], "domain": fake_server.url}}
+    output(run_service("n8n-nodes-base.rocketchat", 1, {"text": "hi", "channel": "general", "options": {},
+                                                        "attachments": []}, credentials=creds))
+    assert fake_server.last().json == {"channel": "general", "text": "hi"}
+
+
+def test_rocketchat_api_error_and_unsupported(fake_server):
+    fake_server.route("POST", POST_MESSAGE, (401, {}, {"status": "error", "message": "You must be logged in to do this."}))
+    params = {"text": "hi", "channel": "general", "options": {}, "attachments": []}
+    err = error(rc(fake_server, params))
+    assert err["message"] == "Authorization failed - please check your credentials"
+    assert err["description"] == "You must be logged in to do this."
+    items = output(rc(fake_server, params, continue_on_fail=True))
+    assert items == [{"json": {"error": "Authorization failed - please check your credentials"},
+                      "pairedItem": {"item": 0}}]
+    err = error(rc(fake_server, {"resource": "chat", "operation": "deleteMessage"}))
+    assert err["message"] == "RocketChat: operation 'chat/deleteMessage' is not supported yet"
