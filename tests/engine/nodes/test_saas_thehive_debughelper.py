@@ -91,3 +91,154 @@ def test_debug_helper_oom_large_fails_without_allocating():
     assert "possible out-of-memory issue" in err["message"] and "256 MB" in err["message"]
     err = error(dh({"category": "oom", "memorySizeValue": 40000}))
     assert err["message"] == "Invalid array length"
+
+
+# -- TheHive -------------------------------------------------------------------------------------------
+
+TH = "n8n-nodes-base.theHive"
+
+
+def hive(server, params, *, version="", **kw):
+    creds = {"theHiveApi": {"ApiKey": "hk", "url": server.url, "apiVersion": version}}
+    return run_service(TH, 1, params, credentials=creds, **kw)
+
+
+def authed(handler):
+    def check(req):
+        if req.headers.get("authorization") != "Bearer hk":
+            return 401, {}, {"type": "AuthenticationError", "message": "Authentication failure"}
+        return handler(req)
+    return check
+
+
+def test_thehive_alert_create_like_corpus(fake_server):
+    alert = {"_id": "a1", "title": "TheHive Alert", "status": "New"}
+    fake_server.route("POST", "/api/alert", authed(lambda req: (201, {}, alert)))
+    params = {"date": "2022-04-25T08:53:18.000Z", "tags": "tlp:pwhite, x,, ", "type": "misp",
+              "title": "TheHive Alert", "source": "1311", "sourceRef": "1330", "description": "Security issue",
+              "additionalFields": {"caseTemplate": "tpl"}}
+    items = output(hive(fake_server, params))
+    assert items == [{"json": alert, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {
+        "title": "TheHive Alert", "description": "Security issue", "severity": 2, "date": 1650876798000,
+        "tags": ["tlp:pwhite", " x"], "tlp": 2, "status": "New", "type": "misp", "source": "1311",
+        "sourceRef": "1330", "follow": True, "caseTemplate": "tpl"}
+
+
+def test_thehive_alert_create_with_file_artifact_and_custom_fields(fake_server):
+    fake_server.route("POST", "/api/alert", authed(lambda req: (201, {}, {"_id": "a2"})))
+    item = {"json": {}, "binary": {"attachment_0": {"data": "aGVsbG8=", "mimeType": "text/plain",
+                                                    "fileName": "mail.txt"}}}
+    params = {"title": "t", "tags": "Email", "type": "Email", "source": "Outlook", "sourceRef": "m1",
+              "description": "d", "date": "",
+              "additionalFields": {"customFieldsJson": '{"score": 5}'},
+              "artifactUi": {"artifactValues": [{"dataType": "file", "binaryProperty": "attachment_0"},
+                                                {"dataType": "ip", "data": "1.2.3.4", "tags": "a,b", "message": "m"}]}}
+    output(hive(fake_server, params, items=[item]))
+    body = fake_server.last().json
+    assert body["date"] is None  # Date.parse("") is NaN -> null
+    assert body["customFields"] == {"score": 5}
+    assert body["artifacts"] == [
+        {"message": "", "tags": [""], "dataType": "file", "data": "mail.txt;text/plain;aGVsbG8="},
+        {"message": "m", "tags": ["a", "b"], "dataType": "ip", "data": "1.2.3.4"}]
+
+
+def test_thehive_alert_get_all_v0_and_v1_and_promote(fake_server):
+    rows = [{"_id": "a1"}, {"_id": "a2"}]
+    fake_server.route("POST", "/api/alert/_search", authed(lambda req: (200, {}, rows)))
+    items = output(hive(fake_server, {"operation": "getAll", "filters": {"title": "port", "tags": "x,y"},
+                                      "options": {"sort": "-date"}}))
+    assert [it["json"] for it in items] == rows
+    req = fake_server.last()
+    assert req.query == {"range": ["0-100"], "sort": ["-date"]}
+    assert req.json == {"query": {"_and": [{"_wildcard": {"_field": "title", "_value": "*port*"}},
+                                           {"_in": {"_field": "tags", "_values": ["x", "y"]}}]}}
+    fake_server.route("POST", "/api/v1/query", authed(lambda req: (200, {}, rows)))
+    output(hive(fake_server, {"operation": "getAll", "returnAll": False, "limit": 5,
+                              "options": {"sort": "+date"}}, version="v1"))
+    req = fake_server.last()
+    assert req.query == {"name": ["alerts"]}
+    assert req.json == {"query": [{"_name": "listAlert"}, {"_name": "filter", "_and": []},
+                                  {"_name": "sort", "_fields": [{"date": "asc"}]},
+                                  {"_name": "page", "from": 0, "to": 5}]}
+    output(hive(fake_server, {"operation": "getAll", "returnAll": True}, version="v1"))
+    assert fake_server.last().json == {"query": [{"_name": "listAlert"}, {"_name": "filter", "_and": []}]}
+    fake_server.route("POST", "/api/alert/a1/createCase", authed(lambda req: (201, {}, {"_id": "c1"})))
+    items = output(hive(fake_server, {"operation": "promote", "id": "a1", "additionalFields": {}}))
+    assert items[0]["json"] == {"_id": "c1"} and fake_server.last().body == b""
+
+
+def test_thehive_case_create_update_get(fake_server):
+    fake_server.route("POST", "/api/case", authed(lambda req: (201, {}, {"id": "c1", "_id": "c1"})))
+    params = {"tags": "n8n, theHive", "owner": "Harshil", "title": "n8n", "options": {}, "resource": "case",
+              "severity": 1, "operation": "create", "startDate": "2020-12-03T10:08:14.000Z",
+              "description": "Creating a case from n8n"}
+    assert output(hive(fake_server, params))[0]["json"] == {"id": "c1", "_id": "c1"}
+    assert fake_server.last().json == {"title": "n8n", "description": "Creating a case from n8n", "severity": 1,
+                                       "startDate": 1606990094000, "owner": "Harshil", "flag": False, "tlp": 2,
+                                       "tags": ["n8n", " theHive"]}
+    fake_server.route("PATCH", "/api/case/c1", authed(lambda req: (200, {}, {"id": "c1", "severity": 3})))
+    items = output(hive(fake_server, {"id": "c1", "resource": "case", "operation": "update",
+                                      "updateFields": {"severity": 3, "endDate": "2021-01-01T00:00:00Z",
+                                                       "tags": "a,b"}}))
+    assert items[0]["json"]["severity"] == 3
+    assert fake_server.last().json == {"severity": 3, "endDate": 1609459200000, "tags": ["a", "b"]}
+    fake_server.route("GET", "/api/case/c1", authed(lambda req: (200, {}, {"id": "c1"})))
+    assert output(hive(fake_server, {"id": "c1", "resource": "case", "operation": "get"}))[0]["json"] == {"id": "c1"}
+    fake_server.route("POST", "/api/v1/query", authed(lambda req: (200, {}, [{"_id": "c1"}])))
+    output(hive(fake_server, {"id": "c1", "resource": "case", "operation": "get"}, version="v1"))
+    assert fake_server.last().query == {"name": ["get-case-c1"]}
+    assert fake_server.last().json == {"query": [{"_name": "getCase", "idOrName": "c1"}]}
+
+
+def test_thehive_observables_create_get_all_and_analyzer(fake_server):
+    fake_server.route("POST", "/api/case/c1/artifact", authed(lambda req: (201, {}, [{"id": "o1"}])))
+    params = {"ioc": True, "data": "evil.com", "caseId": "c1", "status": "Ok", "message": "Analyzer",
+              "options": {"tags": "Domain"}, "dataType": "domain", "resource": "observable", "operation": "create"}
+    items = output(hive(fake_server, params))
+    assert items == [{"json": {"id": "o1"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {"dataType": "domain", "message": "Analyzer", "startDate": None, "tlp": 2,
+                                       "ioc": True, "sighted": False, "status": "Ok", "tags": ["Domain"],
+                                       "data": "evil.com"}
+    fake_server.route("POST", "/api/case/artifact/_search", authed(lambda req: (200, {}, [{"id": "o1"}])))
+    output(hive(fake_server, {"caseId": "c1", "options": {}, "resource": "observable", "returnAll": True}))
+    req = fake_server.last()
+    assert req.query == {} and req.json == {"query": {"_parent": {"_type": "case", "_query": {"_id": "c1"}}}}
+    fake_server.route("POST", "/api/connector/cortex/job", authed(lambda req: (200, {}, {"id": "j1"})))
+    polls = []
+
+    def job(req):
+        polls.append(req)
+        status = "InProgress" if len(polls) < 2 else "Success"
+        return 200, {}, {"id": "j1", "status": status, "report": {"ok": True}}
+    fake_server.route("GET", "/api/connector/cortex/job/j1", authed(job))
+    items = output(hive(fake_server, {"id": "o1", "dataType": "ip", "resource": "observable",
+                                      "analyzers": ["an1::CORTEX"], "operation": "executeAnalyzer"}))
+    assert items == [{"json": {"id": "j1", "status": "Success", "report": {"ok": True}}, "pairedItem": {"item": 0}}]
+    assert fake_server.last("POST", "/api/connector/cortex/job").json == {
+        "analyzerId": "an1", "cortexId": "CORTEX", "artifactId": "o1"}
+    assert len(polls) == 2 and polls[0].query == {"name": ["observable-jobs"]}
+
+
+def test_thehive_observable_file_create_multipart(fake_server):
+    fake_server.route("POST", "/api/case/c1/artifact", authed(lambda req: (201, {}, {"id": "o2"})))
+    item = {"json": {}, "binary": {"data": {"data": "aGk=", "mimeType": "text/plain", "fileName": "a.txt"}}}
+    output(hive(fake_server, {"resource": "observable", "operation": "create", "caseId": "c1",
+                              "dataType": "file", "message": "m"}, items=[item]))
+    req = fake_server.last()
+    assert req.headers["content-type"].startswith("multipart/form-data")
+    assert b'name="attachment"; filename="a.txt"' in req.body and b"hi" in req.body
+    assert b'"dataType":"file"' in req.body
+
+
+def test_thehive_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("GET", "/api/case/zz", (404, {}, {"type": "NotFoundError", "message": "case zz not found"}))
+    err = error(hive(fake_server, {"id": "zz", "resource": "case", "operation": "get"}))
+    assert err["name"] == "NodeApiError" and err["description"] == "case zz not found"
+    items = output(hive(fake_server, {"id": "zz", "resource": "case", "operation": "get"}, continue_on_fail=True))
+    assert items == [{"json": {"error": err["message"]}, "pairedItem": {"item": 0}}]
+
+
+def test_thehive_unsupported_operation(fake_server):
+    err = error(hive(fake_server, {"resource": "task", "operation": "create"}))
+    assert err["message"] == "TheHive: operation 'task/create' is not supported yet"
