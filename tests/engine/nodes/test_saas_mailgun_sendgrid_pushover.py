@@ -176,3 +176,153 @@ def test_mailgun_api_errors(fake_server):
                       "pairedItem": {"item": 0}},
                      {"json": {"error": "Authorization failed - please check your credentials"},
                       "pairedItem": {"item": 1}}]
+
+
+# -- SendGrid ---------------------------------------------------------------------------------------
+
+SG = {"sendGridApi": {"apiKey": "sg-key"}}
+
+
+def sg(server, params, **kw):
+    return run_service("n8n-nodes-base.sendGrid", 1, params, credentials=SG,
+                       base_urls={"sendgrid": server.url}, **kw)
+
+
+def authed(handler):
+    """SendGrid answers 401 with its errors array unless the bearer key is right."""
+    def run(req):
+        if req.headers.get("authorization") != "Bearer sg-key":
+            return 401, {}, {"errors": [{"field": None, "message": "authorization required"}]}
+        return handler(req)
+    return run
+
+
+def test_sendgrid_contact_upsert_batches_all_items(fake_server):
+    fake_server.route("PUT", "/marketing/contacts", authed(lambda req: (202, {}, {"job_id": "job-1"})))
+    params = {"resource": "contact", "email": "={{ $json.Email }}",
+              "additionalFields": {"firstName": "={{ $json.n }}", "alternateEmails": "x@y.z,",
+                                   "addressUi": {"addressValues": {"address1": "1 Main", "address2": "Apt 2"}},
+                                   "listIdsUi": {"listIdValues": {"listIds": ["l-1"]}},
+                                   "customFieldsUi": {"customFieldValues": [{"fieldId": "e1_T", "fieldValue": "v"}]}}}
+    items = output(sg(fake_server, params, items=[{"json": {"Email": "a@x.test", "n": "A"}},
+                                                  {"json": {"Email": "b@x.test", "n": ""}}]))
+    assert items == [{"job_id": "job-1"}]  # n8n pushes the bare response (no json wrapper)
+    assert len(fake_server.requests) == 1
+    common = {"address_line_2": "Apt 2", "address_line_1": "1 Main", "alternate_emails": ["x@y.z"],
+              "custom_fields": {"e1_T": "v"}}
+    assert fake_server.last().json == {"list_ids": ["l-1"], "contacts": [
+        {"email": "a@x.test", **common, "first_name": "A"}, {"email": "b@x.test", **common}]}
+    # without list ids the key is left out (undefined); an error is one unpaired item
+    output(sg(fake_server, {"resource": "contact", "email": "c@x.test", "additionalFields": {}}))
+    assert fake_server.last().json == {"contacts": [{"email": "c@x.test"}]}
+    items = output(run_service("n8n-nodes-base.sendGrid", 1, {"resource": "contact", "email": "c@x.test"},
+                               credentials={"sendGridApi": {"apiKey": "bad"}}, base_urls={"sendgrid": fake_server.url},
+                               continue_on_fail=True))
+    # the executor pairs it with the single input item, as n8n's assignPairedItems does
+    assert items == [{"json": {"error": "Authorization failed - please check your credentials"},
+                      "pairedItem": {"item": 0}}]
+
+
+def test_sendgrid_contact_get_by_id_and_email(fake_server):
+    contact = {"id": "c-1", "email": "a@x.test"}
+    fake_server.route("GET", "/marketing/contacts/c-1", authed(lambda req: (200, {}, contact)))
+    fake_server.route("POST", "/marketing/contacts/search",
+                      authed(lambda req: (200, {}, {"result": [contact] if "a@x.test" in req.json["query"] else [],
+                                                    "contact_count": 1})))
+    items = output(sg(fake_server, {"resource": "contact", "operation": "get", "contactId": "c-1"}))
+    assert items == [{"json": contact, "pairedItem": {"item": 0}}]
+    params = {"resource": "contact", "operation": "get", "by": "email", "email": "={{ $json.e }}"}
+    items = output(sg(fake_server, params, items=[{"json": {"e": "a@x.test"}}, {"json": {"e": "z@x.test"}}]))
+    assert items == [{"json": contact, "pairedItem": {"item": 0}}, {"json": {}, "pairedItem": {"item": 1}}]
+    assert fake_server.last().json == {"query": "email LIKE 'z@x.test' "}
+
+
+def test_sendgrid_contact_get_all_limit_search_and_delete(fake_server):
+    rows = [{"id": str(n)} for n in range(5)]
+    fake_server.route("GET", "/marketing/contacts",
+                      authed(lambda req: (200, {}, {"result": rows, "contact_count": 5, "_metadata": {"self": "x"}})))
+    fake_server.route("POST", "/marketing/contacts/search",
+                      authed(lambda req: (200, {}, {"result": rows[:1], "_metadata": {"self": "x"}})))
+    items = output(sg(fake_server, {"resource": "contact", "operation": "getAll", "limit": 2}))
+    assert items == [{"json": {"id": "0"}, "pairedItem": {"item": 0}}, {"json": {"id": "1"}, "pairedItem": {"item": 0}}]
+    items = output(sg(fake_server, {"resource": "contact", "operation": "getAll", "returnAll": True,
+                                    "filters": {"query": "first_name = 'A'"}}))
+    assert [it["json"] for it in items] == [{"id": "0"}]
+    assert fake_server.last().json == {"query": "first_name = 'A'"}
+    fake_server.route("DELETE", "/marketing/contacts", authed(lambda req: (202, {}, {"job_id": "j-del"})))
+    items = output(sg(fake_server, {"resource": "contact", "operation": "delete", "ids": "a, b",
+                                    "deleteAll": "={{ $itemIndex === 0 }}"}, items=[{"json": {}}, {"json": {}}]))
+    assert items == [{"json": {"job_id": "j-del"}, "pairedItem": {"item": 0}},
+                     {"json": {"job_id": "j-del"}, "pairedItem": {"item": 1}}]
+    # n8n's qs object is shared by the items: delete_all_contacts stays set for item 1
+    assert [r.query for r in fake_server.requests[-2:]] == [{"delete_all_contacts": ["true"], "ids": ["a,b"]}] * 2
+
+
+def test_sendgrid_get_all_next_page_is_an_error(fake_server):
+    fake_server.route("GET", "/marketing/lists", authed(lambda req: (200, {}, {
+        "result": [{"id": "l-1"}], "_metadata": {"self": "s", "next": "https://api.sendgrid.com/v3/x?page_token=2"}})))
+    err = error(sg(fake_server, {"resource": "list", "operation": "getAll", "returnAll": True}))
+    assert err["message"] == "SendGrid: the API reports more pages, which this node cannot read"
+
+
+def test_sendgrid_lists(fake_server):
+    lst = {"id": "l-1", "name": "News", "contact_count": 0}
+    fake_server.route("POST", "/marketing/lists", authed(lambda req: (201, {}, {**lst, "name": req.json["name"]})))
+    fake_server.route("GET", "/marketing/lists", authed(lambda req: (200, {}, {"result": [lst, lst],
+                                                                               "_metadata": {"self": "s"}})))
+    fake_server.route("GET", "/marketing/lists/l-1", authed(lambda req: (200, {}, lst)))
+    fake_server.route("PATCH", "/marketing/lists/l-1", authed(lambda req: (200, {}, {**lst, **req.json})))
+    fake_server.route("DELETE", "/marketing/lists/l-1", authed(lambda req: (204, {}, None)))
+    assert output(sg(fake_server, {"name": "News"}))[0]["json"] == lst
+    assert fake_server.last().json == {"name": "News"}
+    assert len(output(sg(fake_server, {"operation": "getAll", "limit": 1}))) == 1
+    assert output(sg(fake_server, {"operation": "get", "listId": "l-1", "contactSample": True}))[0]["json"] == lst
+    assert fake_server.last().query == {"contact_sample": ["true"]}
+    items = output(sg(fake_server, {"operation": "update", "listId": "l-1", "name": "Renamed"}))
+    assert items[0]["json"]["name"] == "Renamed" and fake_server.last().method == "PATCH"
+    items = output(sg(fake_server, {"operation": "delete", "listId": "l-1"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"delete_contacts": ["false"]}
+
+
+def test_sendgrid_mail_send(fake_server):
+    fake_server.route("POST", "/mail/send", authed(lambda req: (202, {"X-Message-Id": "m-1"}, None)))
+    item = {"json": {"html": "<p>Hi</p>"},
+            "binary": {"data": {"data": base64.b64encode(b"abc").decode(), "fileName": "a.txt", "mimeType": "text/plain"}}}
+    params = {"resource": "mail", "fromEmail": " me@x.test ", "fromName": "Me", "toEmail": "a@x.test, b@x.test",
+              "subject": "Report", "contentType": "text/html", "contentValue": "={{ $json.html }}",
+              "additionalFields": {"attachments": "data", "ccEmail": "c@x.test", "bccEmail": "d@x.test",
+                                   "categories": "a, b", "ipPoolName": "pool", "replyToEmail": "r@x.test",
+                                   "headers": {"details": [{"key": "X-A", "value": "1"}]},
+                                   "sendAt": "2025-01-01T00:00:00Z", "enableSandbox": True}}
+    items = output(sg(fake_server, params, items=[item]))
+    assert items == [{"json": {"messageId": "m-1"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {
+        "personalizations": [{"to": [{"email": "a@x.test"}, {"email": "b@x.test"}], "subject": "Report",
+                              "bcc": [{"email": "d@x.test"}], "cc": [{"email": "c@x.test"}], "send_at": 1735689600}],
+        "from": {"email": "me@x.test", "name": "Me"}, "mail_settings": {"sandbox_mode": {"enable": True}},
+        "content": [{"type": "text/html", "value": "<p>Hi</p>"}],
+        "attachments": [{"content": "YWJj", "filename": "a.txt", "type": "text/plain"}],
+        "headers": {"X-A": "1"}, "categories": ["a", " b"], "ip_pool_name": "pool",
+        "reply_to_list": [{"email": "r@x.test"}]}
+    params = {"resource": "mail", "fromEmail": "me@x.test", "toEmail": "a@x.test", "dynamicTemplate": True,
+              "templateId": "d-1", "dynamicTemplateFields": {"fields": [{"key": "name", "value": "Ann"}]},
+              "additionalFields": {}}
+    output(sg(fake_server, params))
+    assert fake_server.last().json == {
+        "personalizations": [{"to": [{"email": "a@x.test"}], "dynamic_template_data": {"name": "Ann"}}],
+        "from": {"email": "me@x.test", "name": ""}, "mail_settings": {"sandbox_mode": {"enable": False}},
+        "template_id": "d-1"}
+
+
+def test_sendgrid_mail_error_and_unsupported(fake_server):
+    fake_server.route("POST", "/mail/send", lambda req: (400, {}, {"errors": [
+        {"message": "The from email does not contain a valid address.", "field": "from.email"}]}))
+    params = {"resource": "mail", "fromEmail": "bad", "toEmail": "a@x.test", "additionalFields": {}}
+    err = error(sg(fake_server, params))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == "The from email does not contain a valid address."
+    items = output(sg(fake_server, params, continue_on_fail=True))
+    assert items == [{"json": {"error": "Bad request - please check your parameters"}, "pairedItem": {"item": 0}}]
+    err = error(sg(fake_server, {"resource": "segment", "operation": "get"}))
+    assert err["message"] == "SendGrid: operation 'segment/get' is not supported yet"
