@@ -38,7 +38,8 @@ def _tags(text: str, i: int) -> list[str]:
     for name in text.split(","):
         tag = name.strip()
         if len(tag) > 25:
-            raise NodeError(f'The tag "{tag}" is to long. Maximum lenght of a tag is 25 characters.', item_index=i)
+            raise NodeError(f'The tag "{tag}" is to long. Maximum lenght of a tag is 25 characters.',
+                            item_index=i)
         tags.append(tag)
     if len(tags) > 5:
         raise NodeError("To many tags got used. Maximum 5 can be set.", item_index=i)
@@ -55,7 +56,8 @@ def _user_id(api: Api, i: int) -> Any:
 
 def _create_post(ctx: NodeContext, api: Api, i: int) -> Any:
     body: dict[str, Any] = {"tags": [], "title": ctx.param("title", i, ""),
-                            "contentFormat": ctx.param("contentFormat", i, ""), "content": ctx.param("content", i, "")}
+                            "contentFormat": ctx.param("contentFormat", i, ""),
+                            "content": ctx.param("content", i, "")}
     fields = ctx.param("additionalFields", i, {}) or {}
     if fields.get("tags"):
         body["tags"] = _tags(str(fields["tags"]), i)
