@@ -9,7 +9,8 @@ Base: the theHiveApi credential's ``url`` (or the configured ``theHive`` base UR
 - case: create, get, getAll, count, update;
 - observable: create (file observables as multipart ``attachment`` + ``_json``), get, getAll,
   search, count, update (``{success: true}``), executeAnalyzer (polls the Cortex job until it is
-  neither Waiting nor InProgress, as n8n does, without a pause).
+  neither Waiting nor InProgress; n8n polls without a pause and forever, this pauses 1 s between
+  polls, through ``services.sleep``, and fails after 10 minutes).
 
 n8n's quirks are kept: optional fields that look like ISO 8601 dates are sent as epoch
 milliseconds, tags are split on commas without trimming, the query string object is shared by all
@@ -23,6 +24,7 @@ import base64
 import copy
 import json
 import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -385,7 +387,14 @@ def _observable_update(ctx: NodeContext, hive: _Hive, i: int, item: dict[str, An
     return {"success": True}
 
 
+#: n8n polls a Cortex job in a tight loop for as long as it runs; this one pauses between polls
+#: and gives up after ANALYZER_TIMEOUT_S, so a stuck job fails the node instead of a worker.
+ANALYZER_POLL_S = 1.0
+ANALYZER_TIMEOUT_S = 600.0
+
+
 def _execute_analyzer(ctx: NodeContext, hive: _Hive, i: int, item: dict[str, Any]) -> Any:
+    sleep = ctx.state.services.sleep or time.sleep
     observable_id = ctx.param("id", i, "")
     result: Any = []
     for analyzer in ctx.param("analyzers", i, []) or []:
@@ -397,11 +406,17 @@ def _execute_analyzer(ctx: NodeContext, hive: _Hive, i: int, item: dict[str, Any
         job = hive.call("POST", "/connector/cortex/job", i, body)
         job_id = job.get("id") if isinstance(job, dict) else None
         hive.qs["name"] = "observable-jobs"
-        while True:  # n8n polls without a pause until the job has finished
-            job_path = f"/connector/cortex/job/{'undefined' if job_id is None else _js_str(job_id)}"
+        job_path = f"/connector/cortex/job/{'undefined' if job_id is None else _js_str(job_id)}"
+        waited = 0.0
+        while True:
             result = hive.call("GET", job_path, i, body)
             if not (isinstance(result, dict) and result.get("status") in ("Waiting", "InProgress")):
                 break
+            if waited >= ANALYZER_TIMEOUT_S:
+                raise NodeError(f"The Cortex job {_js_str(job_id)} did not finish within {ANALYZER_TIMEOUT_S:g} s",
+                                item_index=i)
+            sleep(ANALYZER_POLL_S)
+            waited += ANALYZER_POLL_S
     return result
 
 

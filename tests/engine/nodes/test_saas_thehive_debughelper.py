@@ -212,12 +212,26 @@ def test_thehive_observables_create_get_all_and_analyzer(fake_server):
         status = "InProgress" if len(polls) < 2 else "Success"
         return 200, {}, {"id": "j1", "status": status, "report": {"ok": True}}
     fake_server.route("GET", "/api/connector/cortex/job/j1", authed(job))
+    slept: list[float] = []
     items = output(hive(fake_server, {"id": "o1", "dataType": "ip", "resource": "observable",
-                                      "analyzers": ["an1::CORTEX"], "operation": "executeAnalyzer"}))
+                                      "analyzers": ["an1::CORTEX"], "operation": "executeAnalyzer"}, sleeps=slept))
     assert items == [{"json": {"id": "j1", "status": "Success", "report": {"ok": True}}, "pairedItem": {"item": 0}}]
+    assert slept == [1.0]
     assert fake_server.last("POST", "/api/connector/cortex/job").json == {
         "analyzerId": "an1", "cortexId": "CORTEX", "artifactId": "o1"}
     assert len(polls) == 2 and polls[0].query == {"name": ["observable-jobs"]}
+
+
+def test_thehive_a_stuck_cortex_job_fails_after_its_time_limit(fake_server, monkeypatch):
+    from automatelanka.engine.nodes import thehive
+
+    monkeypatch.setattr(thehive, "ANALYZER_TIMEOUT_S", 5.0)
+    fake_server.route("POST", "/api/connector/cortex/job", authed(lambda req: (200, {}, {"id": "j9"})))
+    fake_server.route("GET", "/api/connector/cortex/job/j9", authed(lambda req: (200, {}, {"status": "Waiting"})))
+    slept: list[float] = []
+    err = error(hive(fake_server, {"id": "o1", "dataType": "ip", "resource": "observable",
+                                   "analyzers": ["an1::CORTEX"], "operation": "executeAnalyzer"}, sleeps=slept))
+    assert err["message"] == "The Cortex job j9 did not finish within 5 s" and sum(slept) == 5
 
 
 def test_thehive_observable_file_create_multipart(fake_server):
