@@ -307,5 +307,6 @@ def _v1(ctx: NodeContext) -> NodeOutput:
 
 
 @register("n8n-nodes-base.discord", versions=(1, 2), display_name="Discord")
+@register("n8n-nodes-base.discordTool", versions=(2,), display_name="Discord Tool")
 def discord(ctx: NodeContext) -> NodeOutput:
     return _v1(ctx) if ctx.node.type_version < 2 else _v2(ctx)

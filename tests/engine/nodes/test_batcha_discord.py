@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from svc_harness import output, run_service
 
 pytest_plugins = ("fakes",)
@@ -20,15 +21,15 @@ def test_v1_webhook_sends_json_and_returns_success(fake_server):
     assert fake_server.last().json == {"content": "hello", "embeds": [{"title": "T"}], "username": "bot"}
 
 
-def test_v2_bot_send_message_with_embed_and_flags(fake_server):
+@pytest.mark.parametrize("node_type", ["n8n-nodes-base.discord", "n8n-nodes-base.discordTool"])
+def test_v2_bot_send_message_with_embed_and_flags(fake_server, node_type):
     fake_server.route("POST", "/channels/C1/messages", (200, {}, MSG))
     params = {"resource": "message", "operation": "send", "guildId": {"__rl": True, "value": "G", "mode": "list"},
               "channelId": {"__rl": True, "value": "C1", "mode": "id"}, "content": "hi",
               "options": {"flags": ["SUPPRESS_EMBEDS"], "message_reference": "9"},
               "embeds": {"values": [{"inputMethod": "fields", "title": "T", "color": "#ff0000", "author": "me",
                                      "url": ""}]}}
-    items = output(run_service("n8n-nodes-base.discord", 2, params, credentials=BOT,
-                               base_urls={"discord": fake_server.url}))
+    items = output(run_service(node_type, 2, params, credentials=BOT, base_urls={"discord": fake_server.url}))
     assert items[0]["json"] == MSG
     req = fake_server.last()
     assert req.headers["authorization"] == "Bot B0T"
