@@ -38,6 +38,7 @@ def _run(ctx: NodeContext, command: str) -> dict[str, Any]:
 
 
 @register("n8n-nodes-base.executeCommand", versions=(1,), display_name="Execute Command")
+@register("n8n-nodes-base.executeCommandTool", versions=(1,), display_name="Execute Command Tool")
 def execute_command(ctx: NodeContext) -> NodeOutput:
     if not ctx.state.services.allow_execute_command:
         raise NodeError("Execute Command is disabled on this engine",

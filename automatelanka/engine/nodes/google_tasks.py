@@ -37,6 +37,7 @@ _BOUNDS = ("completedMax", "completedMin", "dueMin", "dueMax")
 
 
 @register(NODE_TYPE, versions=(1,), display_name=DISPLAY)
+@register(NODE_TYPE + "Tool", versions=(1,), display_name=DISPLAY + " Tool")
 def google_tasks(ctx: NodeContext) -> NodeOutput:
     api = GoogleApi(ctx, "googleTasksOAuth2Api", "tasks")
     api.auth = "oAuth2"  # the node only offers OAuth2

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import pytest
 from svc_harness import error, output
 
 from automatelanka.engine.executor import execute
 from automatelanka.engine.state import Services
 
 
-def _run_command(command: str, *, allow: bool, items: int = 2, execute_once: bool = True, **extra):
+def _run_command(command: str, *, allow: bool, items: int = 2, execute_once: bool = True,
+                 node_type: str = "n8n-nodes-base.executeCommand", **extra):
     workflow = {"nodes": [
         {"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {},
          "position": [0, 0]},
-        {"name": "N", "type": "n8n-nodes-base.executeCommand", "typeVersion": 1, "position": [200, 0],
+        {"name": "N", "type": node_type, "typeVersion": 1, "position": [200, 0],
          "parameters": {"command": command, "executeOnce": execute_once}, **extra}],
         "connections": {"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}}}
     return execute(workflow, trigger_items=[{"json": {"i": i}} for i in range(items)],
                    services=Services(allow_execute_command=allow))
 
 
-def test_execute_command_is_off_unless_allowed():
-    err = error(_run_command("echo hi", allow=False))
+@pytest.mark.parametrize("node_type", ["n8n-nodes-base.executeCommand", "n8n-nodes-base.executeCommandTool"])
+def test_execute_command_is_off_unless_allowed(node_type):
+    err = error(_run_command("echo hi", allow=False, node_type=node_type))
     assert "Execute Command is disabled" in err["message"]
     assert "AL_ALLOW_EXECUTE_COMMAND" in err["description"]
 

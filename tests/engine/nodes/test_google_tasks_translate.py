@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fakes import FakeServer
@@ -20,8 +21,9 @@ TASKS_CREDS = {"googleTasksOAuth2Api": {"oauthTokenData": {"access_token": "task
 LIST = "/tasks/v1/lists/L1/tasks"
 
 
-def _tasks(server: FakeServer, params: dict, *, items=None, continue_on_fail: bool = False):
-    return run_service(TASKS, 1, params, items=items, credentials=TASKS_CREDS,
+def _tasks(server: FakeServer, params: dict, *, items=None, continue_on_fail: bool = False,
+           node_type: str = TASKS):
+    return run_service(node_type, 1, params, items=items, credentials=TASKS_CREDS,
                        base_urls={"google": server.url}, continue_on_fail=continue_on_fail)
 
 
@@ -91,9 +93,11 @@ def test_tasks_get_delete_update(fake_server):
     assert out == [{"json": _task(1, title="New", status="completed"), "pairedItem": {"item": 0}}]
 
 
-def test_tasks_update_without_fields_sends_no_body(fake_server):
+@pytest.mark.parametrize("node_type", [TASKS, TASKS + "Tool"])
+def test_tasks_update_without_fields_sends_no_body(fake_server, node_type):
     fake_server.route("PATCH", f"{LIST}/T1", (200, {}, _task(1)))
-    output(_tasks(fake_server, {"operation": "update", "task": "L1", "taskId": "T1", "updateFields": {}}))
+    output(_tasks(fake_server, {"operation": "update", "task": "L1", "taskId": "T1", "updateFields": {}},
+                  node_type=node_type))
     assert fake_server.last().body == b""
 
 
