@@ -1,0 +1,78 @@
+"""Keap, Copper, Agile CRM, Freshdesk, Microsoft To Do and Zulip nodes against local fakes."""
+
+from __future__ import annotations
+
+from svc_harness import error, output, run_service
+
+pytest_plugins = ("fakes",)
+
+KEAP = {"keapOAuth2Api": {"oauthTokenData": {"access_token": "kp-token"}}}
+
+
+def keap(server, params, **kw):
+    return run_service("n8n-nodes-base.keap", 1, params, credentials=KEAP, base_urls={"keap": server.url}, **kw)
+
+
+def test_keap_contact_tag_create_as_in_corpus(fake_server):
+    fake_server.route("POST", "/contacts/42/tags", (200, {}, [{"tag_id": 7, "status": "ok"}]))
+    params = {"tagIds": "=Mailing Address Deliverable", "resource": "contactTag", "contactId": "42abc"}
+    items = output(keap(fake_server, params))
+    assert items == [{"json": {"tag_id": 7, "status": "ok"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Bearer kp-token"
+    assert req.json == {"tagIds": "Mailing Address Deliverable"}
+
+
+def test_keap_contact_get_all_limit_and_return_all(fake_server):
+    fake_server.route("GET", "/contacts", (200, {}, {"contacts": [{"id": 1}, {"id": 2}], "count": 9}))
+    items = output(keap(fake_server, {"resource": "contact", "operation": "getAll", "limit": 2,
+                                      "options": {"email": "a@b.c", "orderDirection": "ASCENDING"}}))
+    assert [it["json"] for it in items] == [{"id": 1}, {"id": 2}]
+    assert fake_server.last().query == {"email": ["a@b.c"], "order_direction": ["ASCENDING"], "limit": ["2"]}
+
+    @fake_server.route("GET", "/page")
+    def page(req):
+        offset = int(req.arg("offset", "0"))
+        nxt = f"{fake_server.url}/page?limit=50&offset={offset + 50}"
+        return 200, {}, {"contacts": [{"id": offset}], "count": 2, "next": nxt}
+
+    params = {"resource": "contact", "operation": "getAll", "returnAll": True, "options": {}}
+    fake_server.route("GET", "/contacts", (200, {}, {"contacts": [{"id": "first"}], "count": 2,
+                                                     "next": f"{fake_server.url}/page?limit=50&offset=50"}))
+    items = output(keap(fake_server, params))
+    assert [it["json"]["id"] for it in items] == ["first", 50]
+    assert fake_server.last().query == {"limit": ["50"], "offset": ["50"]}
+
+
+def test_keap_contact_upsert_delete_and_notes(fake_server):
+    fake_server.route("PUT", "/contacts", (201, {}, {"id": 5}))
+    params = {"resource": "contact", "operation": "upsert", "duplicateOption": "emailAndName",
+              "additionalFields": {"givenName": "Ann", "companyId": 3, "timezone": "UTC"},
+              "emailsUi": {"emailsValues": [{"field": "EMAIL1", "email": "a@b.c"}]},
+              "addressesUi": {"addressesValues": [{"field": "BILLING", "countryCode": "US", "zipCode": "1"}]}}
+    assert output(keap(fake_server, params))[0]["json"] == {"id": 5}
+    assert fake_server.last().json == {
+        "duplicate_option": "EmailAndName", "given_name": "Ann", "time_zone": "UTC", "company": {"id": 3},
+        "addresses": [{"field": "BILLING", "country_code": "US", "zip_code": "1"}],
+        "email_addresses": [{"field": "EMAIL1", "email": "a@b.c"}]}
+    fake_server.route("DELETE", "/contacts/5", (204, {}, None))
+    items = output(keap(fake_server, {"resource": "contact", "operation": "delete", "contactId": "5"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    fake_server.route("POST", "/notes", (200, {}, {"id": 9}))
+    params = {"resource": "contactNote", "operation": "create", "userId": 1, "contactId": "5",
+              "additionalFields": {"title": "Hi", "type": "appointment"}}
+    assert output(keap(fake_server, params))[0]["json"] == {"id": 9}
+    assert fake_server.last().json == {"user_id": 1, "contact_id": 5, "title": "Hi", "type": "Appointment"}
+
+
+def test_keap_api_error_and_unsupported(fake_server):
+    fake_server.route("GET", "/contacts/1", (404, {}, {"message": "Contact not found"}))
+    err = error(keap(fake_server, {"resource": "contact", "operation": "get", "contactId": "1"}))
+    assert err["message"] == "The resource you are requesting could not be found"
+    assert err["description"] == "Contact not found"
+    # Keap has no continue-on-fail branch: the engine passes the input item through
+    run = keap(fake_server, {"resource": "contact", "operation": "get", "contactId": "1"},
+               continue_on_fail=True, items=[{"json": {"x": 1}}])
+    assert run.run_data["N"][-1]["data"]["main"][0][0]["json"] == {"x": 1}
+    err = error(keap(fake_server, {"resource": "file", "operation": "upload"}))
+    assert err["message"] == "Keap: operation 'file/upload' is not supported yet"
