@@ -68,3 +68,78 @@ def test_mailjet_errors(fake_server):
     bad = {**params, "jsonParameters": True, "variablesJson": "{nope"}
     assert error(mj(fake_server, bad))["message"] == "Parameter 'Variables (JSON)' has a invalid JSON"
     assert "not supported yet" in error(mj(fake_server, {"resource": "sms", "operation": "list"}))["message"]
+
+
+ML = {"mailerLiteApi": {"apiKey": "ml-key", "classicApi": True}}
+
+
+def ml(server, params, version=2, **kw):
+    return run_service("n8n-nodes-base.mailerLite", version, params, credentials=kw.pop("credentials", ML),
+                       base_urls={"mailerLite": server.url}, **kw)
+
+
+def test_mailerlite_v1_create_update_get(fake_server):
+    sub = {"id": 7, "email": "h@n8n.io", "name": "Harshil", "fields": [{"key": "city", "value": "Berlin"}]}
+    fake_server.route("POST", "/subscribers", (200, {}, sub))
+    items = output(ml(fake_server, {"email": "h@n8n.io", "additionalFields": {"name": "Harshil"}}, version=1))
+    assert items == [{"json": sub, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["x-mailerlite-apikey"] == "ml-key"
+    assert req.json == {"email": "h@n8n.io", "fields": [], "name": "Harshil"}
+    fake_server.route("PUT", "/subscribers/h@n8n.io", (200, {}, sub))
+    params = {"operation": "update", "subscriberId": "h@n8n.io",
+              "updateFields": {"customFieldsUi": {"customFieldsValues": [{"fieldId": "city", "value": "Berlin"}]}}}
+    assert output(ml(fake_server, params, version=1))[0]["json"] == sub
+    assert fake_server.last().json == {"fields": {"city": "Berlin"}}
+    fake_server.route("GET", "/subscribers/h@n8n.io", (200, {}, sub))
+    assert output(ml(fake_server, {"operation": "get", "subscriberId": "h@n8n.io"}, version=1))[0]["json"] == sub
+
+
+def test_mailerlite_v1_get_all_pages_and_limit(fake_server):
+    def page(req):
+        offset = int(req.arg("offset"))
+        assert req.arg("limit") == "1000" and req.arg("type") == "active"
+        return (200, {}, [{"id": offset + 1}, {"id": offset + 2}] if offset < 2000 else [])
+    fake_server.route("GET", "/subscribers", page)
+    params = {"operation": "getAll", "returnAll": True, "filters": {"type": "active"}}
+    items = output(ml(fake_server, params, version=1))
+    assert [it["json"]["id"] for it in items] == [1, 2, 1001, 1002]
+    assert len([r for r in fake_server.requests if r.path == "/subscribers"]) == 3
+    fake_server.route("GET", "/subscribers", (200, {}, [{"id": 1}]))
+    items = output(ml(fake_server, {"operation": "getAll", "limit": 5}, version=1))
+    assert items == [{"json": {"id": 1}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"limit": ["5"]}
+
+
+def test_mailerlite_v2_create_and_get_all_cursor(fake_server):
+    sub = {"id": "9", "email": "a@x.io", "fields": {"country": "LK"}}
+    fake_server.route("POST", "/subscribers", (201, {}, {"data": sub}))
+    params = {"email": "a@x.io",
+              "additionalFields": {"customFieldsUi": {"customFieldsValues": [{"value": "LK", "fieldId": "country"}]}}}
+    items = output(ml(fake_server, params, credentials={"mailerLiteApi": {"apiKey": "k2", "classicApi": False}}))
+    assert items == [{"json": sub, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Bearer k2"
+    assert req.json == {"email": "a@x.io", "fields": {"country": "LK"}}
+
+    def page(req):
+        assert req.arg("filter[status]") == "active"
+        if req.arg("cursor") is None:
+            return (200, {}, {"data": [{"id": "1"}], "meta": {"next_cursor": "c2"}, "links": {"next": "u"}})
+        assert req.arg("cursor") == "c2"
+        return (200, {}, {"data": [{"id": "2"}], "meta": {"next_cursor": None}, "links": {"next": None}})
+    fake_server.route("GET", "/subscribers", page)
+    items = output(ml(fake_server, {"operation": "getAll", "returnAll": True, "filters": {"status": "active"}}))
+    assert [it["json"] for it in items] == [{"id": "1"}, {"id": "2"}]
+    fake_server.route("PUT", "/subscribers/9", (200, {}, {"data": sub}))
+    items = output(ml(fake_server, {"operation": "update", "subscriberId": "9", "additionalFields": {"status": "active"}}))
+    assert items[0]["json"] == {"data": sub}
+
+
+def test_mailerlite_errors(fake_server):
+    fake_server.route("GET", "/subscribers/x", (404, {}, {"message": "Resource not found."}))
+    err = error(ml(fake_server, {"operation": "get", "subscriberId": "x"}))
+    assert err["message"] == "The resource you are requesting could not be found"
+    items = output(ml(fake_server, {"operation": "get", "subscriberId": "x"}, continue_on_fail=True))
+    assert items == [{"json": {"error": "The resource you are requesting could not be found"}, "pairedItem": {"item": 0}}]
+    assert "not supported yet" in error(ml(fake_server, {"resource": "group", "operation": "get"}))["message"]
