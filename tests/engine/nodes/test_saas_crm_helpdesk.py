@@ -76,3 +76,47 @@ def test_keap_api_error_and_unsupported(fake_server):
     assert run.run_data["N"][-1]["data"]["main"][0][0]["json"] == {"x": 1}
     err = error(keap(fake_server, {"resource": "file", "operation": "upload"}))
     assert err["message"] == "Keap: operation 'file/upload' is not supported yet"
+
+
+CU = {"copperApi": {"apiKey": "cu-key", "email": "me@x.io"}}
+
+
+def copper(server, params, **kw):
+    return run_service("n8n-nodes-base.copper", 1, params, credentials=CU, base_urls={"copper": server.url}, **kw)
+
+
+def test_copper_person_create_update_get_as_in_corpus(fake_server):
+    fake_server.route("POST", "/people", (200, {}, {"id": 11, "name": "Harshil"}))
+    params = {"name": "Harshil", "resource": "person",
+              "additionalFields": {"emails": {"emailFields": [{"email": "harshil@n8n.io", "category": "work"}]}}}
+    items = output(copper(fake_server, params))
+    assert items == [{"json": {"id": 11, "name": "Harshil"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert (req.headers["x-pw-accesstoken"], req.headers["x-pw-application"], req.headers["x-pw-useremail"]) == (
+        "cu-key", "developer_api", "me@x.io")
+    assert req.json == {"name": "Harshil", "emails": [{"email": "harshil@n8n.io", "category": "work"}]}
+    fake_server.route("PUT", "/people/11", (200, {}, {"id": 11}))
+    params = {"personId": "={{$json[\"id\"]}}", "resource": "person", "operation": "update",
+              "updateFields": {"phone_numbers": {"phoneFields": [{"number": "1234567890", "category": "work"}]}}}
+    assert output(copper(fake_server, params, items=[{"json": {"id": 11}}]))[0]["json"] == {"id": 11}
+    assert fake_server.last().json == {"phone_numbers": [{"number": "1234567890", "category": "work"}]}
+    fake_server.route("GET", "/people/11", (200, {}, {"id": 11, "name": "Harshil"}))
+    params = {"personId": "11", "resource": "person", "operation": "get"}
+    assert output(copper(fake_server, params))[0]["json"]["name"] == "Harshil"
+
+
+def test_copper_get_all_listing_and_errors(fake_server):
+    fake_server.route("POST", "/companies/search", (200, {"X-PW-TOTAL": "3"}, [{"id": 1}, {"id": 2}, {"id": 3}]))
+    items = output(copper(fake_server, {"operation": "getAll", "limit": 2, "filterFields": {"name": "Acme"}}))
+    assert [it["json"] for it in items] == [{"id": 1}, {"id": 2}]
+    req = fake_server.last()
+    assert req.query == {"name": ["Acme"], "page_size": ["200"]} and not req.body
+    fake_server.route("POST", "/companies/search", (200, {"X-PW-TOTAL": "500"}, [{"id": 1}]))
+    err = error(copper(fake_server, {"operation": "getAll", "returnAll": True}))
+    assert "re-requests the same page" in err["message"]
+    fake_server.route("DELETE", "/leads/4", (404, {}, {"success": False, "message": "Resource not found"}))
+    items = output(copper(fake_server, {"resource": "lead", "operation": "delete", "leadId": "4"},
+                          continue_on_fail=True))
+    assert items[0]["json"] == {"error": "NodeApiError: The resource you are requesting could not be found"}
+    err = error(copper(fake_server, {"resource": "task", "operation": "create"}))
+    assert err["message"] == "Copper: operation 'task/create' is not supported yet"
