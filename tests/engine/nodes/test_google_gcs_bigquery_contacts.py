@@ -1,0 +1,170 @@
+"""Google Cloud Storage, Google BigQuery and Google Contacts against local fakes."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from fakes import FakeServer
+from svc_harness import error, output, run_service
+
+pytest_plugins = ("fakes",)
+
+NOT_FOUND = {"error": {"code": 404, "message": "No such object: b1/missing.txt",
+                       "errors": [{"message": "No such object: b1/missing.txt", "reason": "notFound"}]}}
+
+# -- Google Cloud Storage --------------------------------------------------------------------------
+
+GCS = "n8n-nodes-base.googleCloudStorage"
+GCS_CREDS = {"googleCloudStorageOAuth2Api": {"oauthTokenData": {"access_token": "gcs-token"}}}
+
+
+def _gcs(server: FakeServer, params: dict, *, items=None, continue_on_fail: bool = False):
+    return run_service(GCS, 1, params, items=items, credentials=GCS_CREDS,
+                       base_urls={"googleCloudStorage": server.url}, continue_on_fail=continue_on_fail)
+
+
+def _gcs_authed(req) -> None:
+    assert req.headers["authorization"] == "Bearer gcs-token"
+
+
+def test_gcs_object_get_all_return_all_pages(fake_server):
+    """The corpus shape: object getAll, returnAll, a prefix filter."""
+    pages = {None: {"kind": "storage#objects", "items": [{"name": "agricultural-crops/a.jpg"}],
+                    "nextPageToken": "T2"},
+             "T2": {"kind": "storage#objects", "items": [{"name": "agricultural-crops/b.jpg"}]}}
+
+    def listing(req):
+        _gcs_authed(req)
+        assert req.arg("prefix") == "agricultural-crops" and req.arg("projection") == "noAcl"
+        assert "maxResults" not in req.query
+        return 200, {}, pages[req.arg("pageToken")]
+
+    fake_server.route("GET", "/storage/v1/b/n8n-qdrant-demo/o/", listing)
+    params = {"resource": "object", "returnAll": True, "bucketName": "n8n-qdrant-demo",
+              "listFilters": {"prefix": "agricultural-crops"}, "requestOptions": {}}
+    out = output(_gcs(fake_server, params))
+    assert out == [{"json": {"name": "agricultural-crops/a.jpg"}, "pairedItem": {"item": 0}},
+                   {"json": {"name": "agricultural-crops/b.jpg"}, "pairedItem": {"item": 0}}]
+    assert [r.arg("pageToken") for r in fake_server.requests] == [None, "T2"]
+
+
+def test_gcs_object_get_all_limit_is_one_page(fake_server):
+    fake_server.route("GET", "/storage/v1/b/b1/o/", (200, {}, {"items": [{"name": "x"}], "nextPageToken": "N"}))
+    params = {"resource": "object", "bucketName": "b1", "maxResults": 5,
+              "listFilters": {"versions": True, "delimiter": "/"}}
+    out = output(_gcs(fake_server, params))
+    assert [it["json"] for it in out] == [{"name": "x"}]
+    assert len(fake_server.requests) == 1
+    assert fake_server.last().query == {"projection": ["noAcl"], "versions": ["true"], "delimiter": ["/"],
+                                        "maxResults": ["5"]}
+
+
+def test_gcs_bucket_get_all_default_limit_and_create(fake_server):
+    fake_server.route("GET", "/storage/v1/b/", (200, {}, {"items": [{"name": "b1"}, {"name": "b2"}],
+                                                          "nextPageToken": "N"}))
+    out = output(_gcs(fake_server, {"projectId": "proj", "projection": "full"}))
+    assert [it["json"] for it in out] == [{"name": "b1"}, {"name": "b2"}]
+    assert fake_server.last().query == {"project": ["proj"], "prefix": [""], "projection": ["full"],
+                                        "maxResults": ["200"]}
+
+    def create(req):
+        _gcs_authed(req)
+        assert req.query == {"project": ["proj"], "projection": ["noAcl"], "predefinedAcl": ["private"]}
+        assert req.json == {"name": "nb", "labels": {"env": "dev"}, "location": "EU", "cors": "not json"}
+        return 200, {}, {"kind": "storage#bucket", "name": "nb"}
+
+    fake_server.route("POST", "/storage/v1/b/", create)
+    params = {"operation": "create", "projectId": "proj", "bucketName": "nb",
+              "createAcl": {"predefinedAcl": "private"},
+              "createBody": {"labels": "{\"env\": \"dev\"}", "location": "EU", "cors": "not json"}}
+    out = output(_gcs(fake_server, params))
+    assert out == [{"json": {"kind": "storage#bucket", "name": "nb"}, "pairedItem": {"item": 0}}]
+
+
+def test_gcs_bucket_get_update_delete(fake_server):
+    fake_server.route("GET", "/storage/v1/b/b1", (200, {}, {"name": "b1"}))
+    out = output(_gcs(fake_server, {"operation": "get", "bucketName": "b1",
+                                    "getFilters": {"ifMetagenerationMatch": 3}}))
+    assert out[0]["json"] == {"name": "b1"}
+    assert fake_server.last().query == {"projection": ["noAcl"], "ifMetagenerationMatch": ["3"]}
+    fake_server.route("PATCH", "/storage/v1/b/b1", (200, {}, {"name": "b1", "versioning": {"enabled": True}}))
+    out = output(_gcs(fake_server, {"operation": "update", "bucketName": "b1",
+                                    "createBody": {"versioning": "{\"enabled\": true}"}}))
+    assert out[0]["json"]["versioning"] == {"enabled": True}
+    assert fake_server.last().json == {"versioning": {"enabled": True}}
+    fake_server.route("DELETE", "/storage/v1/b/b1", (204, {}, None))
+    out = output(_gcs(fake_server, {"operation": "delete", "bucketName": "b1"}))
+    assert out == [{"json": {}, "pairedItem": {"item": 0}}]
+
+
+def test_gcs_object_create_from_binary_multipart(fake_server):
+    seen = {}
+
+    def upload(req):
+        _gcs_authed(req)
+        assert req.query == {"name": ["dir/f.txt"], "uploadType": ["multipart"], "projection": ["full"],
+                             "predefinedAcl": ["publicRead"]}
+        match = re.fullmatch(r"multipart/related; boundary=(\S+)", req.headers["content-type"])
+        assert match
+        seen["parts"] = req.body.split(b"--" + match.group(1).encode())
+        assert req.headers["x-goog-encryption-algorithm"] == "AES256"
+        return 200, {}, {"kind": "storage#object", "name": "dir/f.txt", "size": "5"}
+
+    fake_server.route("POST", "/upload/storage/v1/b/b1/o/", upload)
+    items = [{"json": {}, "binary": {"file": {"data": base64.b64encode(b"hello").decode(), "mimeType": "text/csv",
+                                              "fileName": "f.csv"}}}]
+    params = {"resource": "object", "operation": "create", "bucketName": "b1", "objectName": "dir/f.txt",
+              "createBinaryPropertyName": "file", "createQuery": {"predefinedAcl": "publicRead"},
+              "createData": {"metadata": "{\"a\": 1}", "contentType": "text/csv"},
+              "encryptionHeaders": {"X-Goog-Encryption-Algorithm": "AES256"}}
+    out = output(_gcs(fake_server, params, items=items))
+    assert out == [{"json": {"kind": "storage#object", "name": "dir/f.txt", "size": "5"}, "pairedItem": {"item": 0}}]
+    meta, file = seen["parts"][1], seen["parts"][2]
+    assert b'name="metadata"\r\nContent-Type: application/json\r\n\r\n' in meta
+    assert meta.split(b"\r\n\r\n", 1)[1] == b'{"name":"dir/f.txt","metadata":{"a":1},"contentType":"text/csv"}\r\n'
+    assert file.endswith(b'name="file"\r\nContent-Type: text/csv\r\n\r\nhello\r\n')
+
+
+def test_gcs_object_create_text_get_media_update_delete(fake_server):
+    fake_server.route("POST", "/upload/storage/v1/b/b1/o/", (200, {}, {"name": "t.txt"}))
+    params = {"resource": "object", "operation": "create", "bucketName": "b1", "objectName": "t.txt",
+              "createFromBinary": False, "createContent": "plain text"}
+    assert output(_gcs(fake_server, params))[0]["json"] == {"name": "t.txt"}
+    assert b"Content-Type: text/plain\r\n\r\nplain text\r\n" in fake_server.last().body
+
+    fake_server.route("GET", "/storage/v1/b/b1/o/t.txt", (200, {"Content-Type": "text/plain"}, b"plain text"))
+    params = {"resource": "object", "operation": "get", "bucketName": "b1", "objectName": "t.txt",
+              "alt": "media", "binaryPropertyName": "out"}
+    out = output(_gcs(fake_server, params))
+    assert out[0]["json"] == {}
+    assert base64.b64decode(out[0]["binary"]["out"]["data"]) == b"plain text"
+    assert out[0]["binary"]["out"]["fileName"] == "t.txt"
+    assert fake_server.last().query == {"alt": ["media"], "projection": ["noAcl"]}
+
+    fake_server.route("PATCH", "/storage/v1/b/b1/o/t.txt", (200, {}, {"name": "t.txt", "acl": []}))
+    params = {"resource": "object", "operation": "update", "bucketName": "b1", "objectName": "t.txt",
+              "updateData": {"acl": "[]", "cacheControl": "no-cache"}, "metagenAndAclQuery": {"ifGenerationMatch": 7}}
+    assert output(_gcs(fake_server, params))[0]["json"] == {"name": "t.txt", "acl": []}
+    assert fake_server.last().json == {"acl": [], "cacheControl": "no-cache"}
+    assert fake_server.last().query == {"projection": ["full"], "ifGenerationMatch": ["7"]}
+
+    fake_server.route("DELETE", "/storage/v1/b/b1/o/t.txt", (204, {}, None))
+    params = {"resource": "object", "operation": "delete", "bucketName": "b1", "objectName": "t.txt"}
+    assert output(_gcs(fake_server, params)) == [{"json": {}, "pairedItem": {"item": 0}}]
+
+
+def test_gcs_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("GET", "/storage/v1/b/b1/o/missing.txt", (404, {}, NOT_FOUND))
+    params = {"resource": "object", "operation": "get", "bucketName": "b1", "objectName": "missing.txt"}
+    err = error(_gcs(fake_server, params))
+    assert "No such object: b1/missing.txt" in (err["message"] + str(err.get("description")))
+    out = output(_gcs(fake_server, params, continue_on_fail=True))
+    # n8n's routing node pushes {json: {}, error}; the run shows the error message in json
+    assert out[0]["json"] == {"error": "The resource you are requesting could not be found"}
+    assert out[0]["error"]["message"] == "The resource you are requesting could not be found"
+
+
+def test_gcs_unsupported(fake_server):
+    err = error(_gcs(fake_server, {"resource": "object", "operation": "compose", "bucketName": "b1"}))
+    assert "not supported yet" in err["message"]
