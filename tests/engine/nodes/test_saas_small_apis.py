@@ -172,3 +172,84 @@ def test_coingecko_events_and_errors(fake_server):
 
     err = error(cg(fake_server, {"resource": "event", "operation": "get"}))
     assert err["message"] == "CoinGecko: operation 'event/get' is not supported yet"
+
+
+# -- NASA -------------------------------------------------------------------------------------------
+
+NASA = {"nasaApi": {"api_key": "nasa-key"}}
+PNG = b"\x89PNG\r\n\x1a\nfake-image"
+
+
+def nasa(server, params, **kw):
+    return run_service("n8n-nodes-base.nasa", 1, params, credentials=NASA, base_urls={"nasa": server.url}, **kw)
+
+
+def test_nasa_apod_without_download(fake_server):
+    apod = {"date": "2024-01-15", "media_type": "image", "title": "M31", "hdurl": "https://x/y.png"}
+    fake_server.route("GET", "/planetary/apod", (200, {}, apod))
+    items = output(nasa(fake_server, {"download": False, "additionalFields": {"date": "2024-01-15T00:00:00"}}))
+    assert items == [{"json": apod, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"date": ["2024-01-15"], "api_key": ["nasa-key"]}
+
+
+def test_nasa_apod_downloads_image_by_default(fake_server):
+    apod = {"date": "2024-01-15", "media_type": "image", "hdurl": f"{fake_server.url}/image/M31_hd.png"}
+    fake_server.route("GET", "/planetary/apod", (200, {}, apod))
+    fake_server.route("GET", "/image/M31_hd.png", (200, {"Content-Type": "image/png"}, PNG))
+    items = output(nasa(fake_server, {"additionalFields": {"date": "2024-01-15"}}, items=[{"json": {"k": 1}}]))
+    assert len(items) == 1
+    assert items[0]["json"] == {"k": 1, **apod}
+    entry = items[0]["binary"]["data"]
+    assert entry["mimeType"] == "image/png" and entry["fileName"] == "M31_hd.png"
+    assert base64.b64decode(entry["data"]) == PNG
+    assert fake_server.last().query == {"date": ["2024-01-15"], "api_key": ["nasa-key"]}
+
+
+def test_nasa_neo_lookup_browse_feed_donki(fake_server):
+    fake_server.route("GET", "/neo/rest/v1/neo/3542519", (200, {}, {"id": "3542519", "close_approach_data": [1]}))
+    items = output(nasa(fake_server, {"resource": "asteroidNeoLookup", "asteroidId": "3542519"}))
+    assert items == [{"json": {"id": "3542519"}, "pairedItem": {"item": 0}}]
+
+    fake_server.route("GET", "/neo/rest/v1/neo/browse", (200, {}, {"near_earth_objects": [{"id": "a"}, {"id": "b"}]}))
+    items = output(nasa(fake_server, {"resource": "asteroidNeoBrowse", "operation": "getAll", "limit": 2}))
+    assert [it["json"] for it in items] == [{"id": "a"}, {"id": "b"}]
+    assert fake_server.last().query == {"size": ["2"], "api_key": ["nasa-key"]}
+    err = error(nasa(fake_server, {"resource": "asteroidNeoBrowse", "operation": "getAll", "returnAll": True}))
+    assert "not supported yet" in err["message"]
+
+    feed = {"near_earth_objects": {"2024-01-02": [{"id": "x"}], "2024-01-01": [{"id": "y"}]}}
+    fake_server.route("GET", "/neo/rest/v1/feed", (200, {}, feed))
+    items = output(nasa(fake_server, {"resource": "asteroidNeoFeed",
+                                      "additionalFields": {"startDate": "2024-01-01", "endDate": "2024-01-02"}}))
+    assert [it["json"] for it in items] == [{"id": "x"}]
+    assert fake_server.last().query == {"start_date": ["2024-01-01"], "end_date": ["2024-01-02"],
+                                        "api_key": ["nasa-key"]}
+
+    fake_server.route("GET", "/DONKI/IPS", (200, {}, [{"eventTime": "t"}]))
+    params = {"resource": "donkiInterplanetaryShock",
+              "additionalFields": {"startDate": "2024-01-01", "endDate": "2024-01-31", "location": "Earth"}}
+    items = output(nasa(fake_server, params))
+    assert [it["json"] for it in items] == [{"eventTime": "t"}]
+    assert fake_server.last().query == {"startDate": ["2024-01-01"], "endDate": ["2024-01-31"], "location": ["Earth"],
+                                        "catalog": ["ALL"], "api_key": ["nasa-key"]}
+
+
+def test_nasa_earth_imagery_binary(fake_server):
+    fake_server.route("GET", "/planetary/earth/imagery", (200, {"Content-Type": "image/png"}, PNG))
+    params = {"resource": "earthImagery", "lat": 6.9, "lon": 79.8, "binaryPropertyName": "img",
+              "additionalFields": {"date": "2024-02-01"}}
+    items = output(nasa(fake_server, params, items=[{"json": {"a": 1}}]))
+    assert items[0]["json"] == {"a": 1}
+    assert base64.b64decode(items[0]["binary"]["img"]["data"]) == PNG
+    assert fake_server.last().query == {"lat": ["6.9"], "lon": ["79.8"], "dim": ["0.025"], "date": ["2024-02-01"],
+                                        "api_key": ["nasa-key"]}
+
+
+def test_nasa_errors(fake_server):
+    fake_server.route("GET", "/planetary/apod", (403, {}, {"error": {"code": "API_KEY_INVALID", "message": "bad"}}))
+    err = error(nasa(fake_server, {"download": False}))
+    assert err["message"].startswith("Forbidden")
+    items = output(nasa(fake_server, {"download": False}, continue_on_fail=True))
+    assert items == [{"json": {"error": err["message"]}, "pairedItem": {"item": 0}}]
+    err = error(nasa(fake_server, {"resource": "earthImagery", "operation": "getAll"}))
+    assert err["message"] == "NASA: operation 'earthImagery/getAll' is not supported yet"
