@@ -100,3 +100,131 @@ def test_strava_api_error_and_continue_on_fail(fake_server):
 def test_strava_unsupported(fake_server):
     err = error(st(fake_server, {"resource": "athlete", "operation": "get"}))
     assert err["message"] == "Strava: operation 'athlete/get' is not supported yet"
+
+
+# -- BambooHR -------------------------------------------------------------------------------------
+
+BH = {"bambooHrApi": {"subdomain": "acme", "apiKey": "bh-key"}}
+BH_BASE = "/api/gateway.php/acme/v1"
+
+
+def bh(server, params, **kw):
+    return run_service("n8n-nodes-base.bambooHr", 1, params, credentials=BH, base_urls={"bambooHr": server.url}, **kw)
+
+
+def _bh_auth(req):
+    """BambooHR: basic auth with the API key as user and any password; JSON only when asked."""
+    import base64
+
+    expected = "Basic " + base64.b64encode(b"bh-key:x").decode()
+    return req.headers.get("authorization") == expected
+
+
+def test_bamboohr_employee_create_returns_id_from_location(fake_server):
+    def create(req):
+        if not _bh_auth(req):
+            return 401, {}, ""
+        return 201, {"Location": f"https://api.bamboohr.com{BH_BASE}/employees/123"}, ""
+
+    fake_server.route("POST", f"{BH_BASE}/employees", create)
+    params = {"firstName": "Ada", "lastName": "Lovelace",
+              "additionalFields": {"hireDate": "2024-03-05T10:00:00.000Z", "department": 18264,
+                                   "gender": "female", "maritalStatus": "domesticPartnership",
+                                   "payRate": {"value": {"value": "10", "currency": "USD"}}}}
+    items = output(bh(fake_server, params))
+    assert items == [{"json": {"id": "123"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["accept"] == "application/json"
+    assert req.json == {"firstName": "Ada", "lastName": "Lovelace", "address": {},
+                        "payRate": {"value": "10", "currency": "USD"}, "hireDate": "2024-03-05",
+                        "department": 18264, "gender": "Female", "maritalStatus": "Domestic Partnership"}
+
+
+def test_bamboohr_employee_create_hire_date_now_expression(fake_server):
+    fake_server.route("POST", f"{BH_BASE}/employees", (201, {"Location": "x/employees/9"}, ""))
+    params = {"firstName": "A", "lastName": "B", "additionalFields": {"hireDate": "={{ $now }}"}}
+    assert output(bh(fake_server, params))[0]["json"] == {"id": "9"}
+    import re
+
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", fake_server.last().json["hireDate"])
+
+
+def test_bamboohr_employee_get_all_limit_and_get(fake_server):
+    directory = {"fields": [{"id": "displayName"}, {"id": "jobTitle"}],
+                 "employees": [{"id": "1"}, {"id": "2"}, {"id": "3"}]}
+    fake_server.route("GET", f"{BH_BASE}/employees/directory", (200, {}, directory))
+    items = output(bh(fake_server, {"operation": "getAll", "returnAll": False, "limit": 2}))
+    assert [it["json"] for it in items] == [{"id": "1"}, {"id": "2"}]
+    items = output(bh(fake_server, {"operation": "getAll", "returnAll": True}))
+    assert len(items) == 3
+    fake_server.route("GET", f"{BH_BASE}/employees/1", (200, {}, {"id": "1", "displayName": "A"}))
+    items = output(bh(fake_server, {"operation": "get", "employeeId": "1"}))
+    assert items == [{"json": {"id": "1", "displayName": "A"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"fields": ["displayName,jobTitle"]}
+    output(bh(fake_server, {"operation": "get", "employeeId": "1", "options": {"fields": ["firstName"]}}))
+    assert fake_server.last().query == {"fields": ["firstName"]}
+
+
+def test_bamboohr_employee_update(fake_server):
+    fake_server.route("POST", f"{BH_BASE}/employees/5", (200, {}, ""))
+    items = output(bh(fake_server, {"operation": "update", "employeeId": "5", "synced": False,
+                                    "updateFields": {"payType": "hourly", "workEmail": "a@b.c"}}))
+    assert items[0]["json"] == {"success": True}
+    assert fake_server.last().json == {"payType": "Hourly", "workEmail": "a@b.c", "address": {}}
+    err = error(bh(fake_server, {"operation": "update", "employeeId": "5", "updateFields": {}}))
+    assert err["message"] == "At least one fields must be updated"
+
+
+def test_bamboohr_files_get_all_and_download(fake_server):
+    view = {"categories": [{"id": 1, "name": "Policies", "files": [{"id": 10, "name": "a.pdf"}]},
+                           {"id": 2, "name": "Empty"}, {"id": 3, "files": [{"id": 11}, {"id": 12}]}]}
+    fake_server.route("GET", f"{BH_BASE}/files/view", (200, {}, view))
+    items = output(bh(fake_server, {"resource": "file", "operation": "getAll", "returnAll": True,
+                                    "simplifyOutput": False}))
+    assert [it["json"]["id"] for it in items] == [1, 2, 3]
+    items = output(bh(fake_server, {"resource": "file", "operation": "getAll", "limit": 2}))
+    assert [it["json"] for it in items] == [{"id": 10, "name": "a.pdf"}, {"id": 11}]
+    headers = {"Content-Type": "application/pdf; charset=binary",
+               "Content-Disposition": 'attachment; filename="handbook.pdf"'}
+    fake_server.route("GET", f"{BH_BASE}/files/10/", (200, headers, b"%PDF-1.4"))
+    items = output(bh(fake_server, {"resource": "file", "operation": "download", "fileId": "10"},
+                      items=[{"json": {"id": 10}}]))
+    assert items[0]["json"] == {"id": 10}
+    data = items[0]["binary"]["data"]
+    assert data["mimeType"] == "application/pdf" and data["fileName"] == "handbook.pdf"
+    assert data["data"] == "JVBERi0xLjQ="
+    assert "accept" not in fake_server.last().headers or fake_server.last().headers["accept"] != "application/json"
+
+
+def test_bamboohr_file_update_delete_and_employee_documents(fake_server):
+    fake_server.route("POST", f"{BH_BASE}/files/10", (200, {}, ""))
+    items = output(bh(fake_server, {"resource": "file", "operation": "update", "fileId": "10",
+                                    "updateFields": {"shareWithEmployee": False}}))
+    assert items[0]["json"] == {"success": True} and fake_server.last().json == {"shareWithEmployee": "no"}
+    fake_server.route("DELETE", f"{BH_BASE}/employees/4/files/7", (200, {}, ""))
+    items = output(bh(fake_server, {"resource": "employeeDocument", "operation": "delete", "employeeId": "4",
+                                    "fileId": "7"}))
+    assert items[0]["json"] == {"success": True}
+    view = {"categories": [{"id": 1, "files": [{"id": 7}]}]}
+    fake_server.route("GET", f"{BH_BASE}/employees/4/files/view/", (200, {}, view))
+    items = output(bh(fake_server, {"resource": "employeeDocument", "operation": "getAll", "employeeId": "4",
+                                    "simplifyOutput": True, "returnAll": True}))
+    assert [it["json"] for it in items] == [{"id": 7}]
+
+
+def test_bamboohr_api_error_and_continue_on_fail(fake_server):
+    fake_server.route("GET", f"{BH_BASE}/employees/directory",
+                      (403, {"X-BambooHR-Error-Messsage": "No access to directory"}, ""))
+    err = error(bh(fake_server, {"operation": "getAll", "returnAll": True}))
+    assert err["message"] == '403 - ""'
+    assert err["description"] == "No access to directory"
+    items = output(bh(fake_server, {"operation": "getAll", "returnAll": True}, continue_on_fail=True,
+                      items=[{"json": {"k": 1}}]))
+    # n8n replaces the json of an item carrying an error with {error: message}
+    assert items[0]["json"] == {"error": '403 - ""'}
+    assert items[0]["error"]["message"] == '403 - ""'
+
+
+def test_bamboohr_unsupported(fake_server):
+    err = error(bh(fake_server, {"resource": "companyReport", "operation": "get"}))
+    assert err["message"] == "BambooHR: operation 'companyReport/get' is not supported yet"
