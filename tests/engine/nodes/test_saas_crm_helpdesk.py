@@ -120,3 +120,61 @@ def test_copper_get_all_listing_and_errors(fake_server):
     assert items[0]["json"] == {"error": "NodeApiError: The resource you are requesting could not be found"}
     err = error(copper(fake_server, {"resource": "task", "operation": "create"}))
     assert err["message"] == "Copper: operation 'task/create' is not supported yet"
+
+
+AG = {"agileCrmApi": {"email": "me@x.io", "apiKey": "ag-key", "subdomain": "acme"}}
+
+
+def agile(server, params, **kw):
+    return run_service("n8n-nodes-base.agileCrm", 1, params, credentials=AG, base_urls={"agileCrm": server.url},
+                       **kw)
+
+
+def test_agile_company_get_all_and_update_as_in_corpus(fake_server):
+    fake_server.route("POST", "/api/filters/filter/dynamic-filter",
+                      (200, {}, [{"id": 1, "properties": [{"name": "name", "value": "Acme"}]}]))
+    items = output(agile(fake_server, {"options": {}, "resource": "company", "operation": "getAll"}))
+    assert items == [{"json": {"id": 1, "properties": [{"name": "name", "value": "Acme"}]}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Basic bWVAeC5pbzphZy1rZXk=" and req.headers["accept"] == "application/json"
+    assert req.form == {"filterJson": ['{"contact_type":"COMPANY"}'], "page_size": ["20"]}
+    fake_server.route("PUT", "/api/contacts/edit-properties", (200, {}, {"id": 1, "updated": True}))
+    params = {"resource": "company", "companyId": "={{ $json.companyId }}", "operation": "update",
+              "additionalFields": {"addressOptions": {"addressProperties": [{"address": "1 Rue", "subtype": "office"}]},
+                                   "customProperties": {"customProperty": [{"name": "SIREN", "value": "123",
+                                                                            "subtype": "TEXT"}]}}}
+    items = output(agile(fake_server, params, items=[{"json": {"companyId": 1}}]))
+    assert [it["json"] for it in items] == [{"id": 1, "updated": True}]
+    assert fake_server.last().json == {"id": 1, "properties": [
+        {"type": "SYSTEM", "subtype": "office", "name": "address", "value": "1 Rue"},
+        {"type": "CUSTOM", "subtype": "TEXT", "name": "SIREN", "value": "123"}]}
+
+
+def test_agile_contact_create_return_all_cursor_and_errors(fake_server):
+    fake_server.route("POST", "/api/contacts", (200, {}, {"id": 5, "type": "PERSON"}))
+    params = {"operation": "create", "additionalFields": {"firstName": "Ann", "lastName": "", "tags": ["vip"]}}
+    assert output(agile(fake_server, params))[0]["json"] == {"id": 5, "type": "PERSON"}
+    assert fake_server.last().json == {"tags": ["vip"], "properties": [
+        {"type": "SYSTEM", "name": "first_name", "value": "Ann"}]}
+
+    @fake_server.route("POST", "/api/filters/filter/dynamic-filter")
+    def pages(req):
+        if req.form.get("cursor") == ["c1"]:
+            return 200, {}, [{"id": 2, "properties": [{"name": "first_name", "value": "B"}]}]
+        return 200, {}, [{"id": 1, "cursor": "c1", "properties": [{"name": "first_name", "value": "A"}]}]
+
+    params = {"operation": "getAll", "returnAll": True, "simple": True,
+              "options": {"sort": {"sort": {"field": "created_time", "direction": "DESC"}}}}
+    items = output(agile(fake_server, params))
+    assert [it["json"] for it in items] == [{"id": 1, "first_name": "A"}, {"id": 2, "first_name": "B"}]
+    assert fake_server.last().form["global_sort_key"] == ["-created_time"]
+    assert fake_server.last().form["page_size"] == ["100"]
+    fake_server.route("PUT", "/api/contacts/edit-properties", (200, {}, {"id": 5}))
+    fake_server.route("PUT", "/api/contacts/edit/tags", (400, {}, {"message": "bad tag"}))
+    err = error(agile(fake_server, {"operation": "update", "contactId": "5",
+                                    "additionalFields": {"title": "CEO", "tags": ["x"]}}))
+    assert err["message"] == "Not all properties updated. Updated properties: title"
+    err = error(agile(fake_server, {"operation": "getAll", "filterType": "json", "filterJson": "{bad"}))
+    assert err["message"] == "Filter (JSON) must be a valid json"
+    err = error(agile(fake_server, {"resource": "task", "operation": "get"}))
+    assert err["message"] == "Agile CRM: operation 'task/get' is not supported yet"
