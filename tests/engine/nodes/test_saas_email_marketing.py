@@ -143,3 +143,69 @@ def test_mailerlite_errors(fake_server):
     items = output(ml(fake_server, {"operation": "get", "subscriberId": "x"}, continue_on_fail=True))
     assert items == [{"json": {"error": "The resource you are requesting could not be found"}, "pairedItem": {"item": 0}}]
     assert "not supported yet" in error(ml(fake_server, {"resource": "group", "operation": "get"}))["message"]
+
+
+BR = {"sendInBlueApi": {"apiKey": "br-key"}}
+
+
+def br(server, params, **kw):
+    return run_service("n8n-nodes-base.sendInBlue", 1, params, credentials=BR,
+                       base_urls={"sendInBlue": server.url}, **kw)
+
+
+def test_brevo_contact_create_and_upsert(fake_server):
+    fake_server.route("POST", "/v3/contacts", (201, {}, {"id": 42}))
+    params = {"resource": "contact", "email": "a@x.io",
+              "createContactAttributes": {"attributesValues": [{"fieldName": "NOM", "fieldValue": "Doe"},
+                                                               {"fieldName": "PRENOM", "fieldValue": "Ann"}]}}
+    assert output(br(fake_server, params)) == [{"json": {"id": 42}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["api-key"] == "br-key"
+    assert req.json == {"email": "a@x.io", "attributes": {"NOM": "Doe", "PRENOM": "Ann"}}
+    fake_server.route("POST", "/v3/contacts", (204, {}, None))
+    assert output(br(fake_server, {"resource": "contact", "operation": "upsert", "email": "a@x.io",
+                                   "requestOptions": {}})) == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {"email": "a@x.io", "updateEnabled": True}
+
+
+def test_brevo_contact_get_update_delete(fake_server):
+    contact = {"id": 42, "email": "a+b@x.io", "attributes": {"NOM": "Doe"}}
+    fake_server.route("GET", "/v3/contacts/a%2Bb%40x.io", (200, {}, contact))
+    items = output(br(fake_server, {"resource": "contact", "operation": "get", "identifier": "a+b@x.io"}))
+    assert items == [{"json": contact, "pairedItem": {"item": 0}}]
+    assert fake_server.last().path == "/v3/contacts/a%2Bb%40x.io"
+    fake_server.route("PUT", "/v3/contacts/42", (204, {}, None))
+    params = {"resource": "contact", "operation": "update", "identifier": "42",
+              "updateAttributes": {"updateAttributesValues": [{"fieldName": "NOM", "fieldValue": "Roe"}]}}
+    assert output(br(fake_server, params)) == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().json == {"attributes": {"NOM": "Roe"}}
+    fake_server.route("DELETE", "/v3/contacts/42", (204, {}, None))
+    params = {"resource": "contact", "operation": "delete", "identifier": "42"}
+    assert output(br(fake_server, params)) == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+
+
+def test_brevo_contact_get_all(fake_server):
+    def page(req):
+        offset = int(req.arg("offset", "0"))
+        size = 1000 if offset == 0 else 1
+        return (200, {}, {"contacts": [{"id": offset + n} for n in range(size)], "count": 1001})
+    fake_server.route("GET", "/v3/contacts", page)
+    params = {"resource": "contact", "operation": "getAll", "returnAll": True, "options": {"sort": "asc"}}
+    items = output(br(fake_server, params))
+    assert len(items) == 1001 and items[-1] == {"json": {"id": 1000}, "pairedItem": {"item": 0}}
+    assert fake_server.last().query == {"sort": ["asc"], "limit": ["1000"], "offset": ["1000"]}
+    fake_server.route("GET", "/v3/contacts", (200, {}, {"contacts": [{"id": 1}], "count": 1}))
+    items = output(br(fake_server, {"resource": "contact", "operation": "getAll", "limit": 5}))
+    assert items == [{"json": {"id": 1}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"limit": ["5"]}
+
+
+def test_brevo_errors(fake_server):
+    fake_server.route("GET", "/v3/contacts/nobody", (404, {}, {"code": "document_not_found",
+                                                               "message": "Contact does not exist"}))
+    params = {"resource": "contact", "operation": "get", "identifier": "nobody"}
+    assert error(br(fake_server, params))["message"] == "The resource you are requesting could not be found"
+    items = output(br(fake_server, params, continue_on_fail=True))
+    text = "The resource you are requesting could not be found"
+    assert items == [{"json": {"error": text}, "error": {"message": text}, "pairedItem": {"item": 0}}]
+    assert "not supported yet" in error(br(fake_server, {"resource": "sender", "operation": "getAll"}))["message"]
