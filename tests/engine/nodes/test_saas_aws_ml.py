@@ -71,6 +71,8 @@ class FakeJsonService:
     actions: dict[str, Callable[[dict[str, Any]], Any]] = field(default_factory=dict)
     bodies: list[Any] = field(default_factory=list)
     server: Any = None
+    #: The test's view of the service state (jobs, ...).
+    extra: Any = None
 
     def handle(self, req):
         problem = verify_sigv4(req, SK, self.service)
@@ -234,3 +236,157 @@ def test_rekognition_missing_binary_and_unsupported(rekognition):
                                               "assumeRole"}, items=[image_item()]))
     assert err["message"] == "AWS Rekognition: authentication 'assumeRole' is not supported yet"
     assert rekognition.server.requests == []
+
+
+# -- AWS Transcribe ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class TranscribeState:
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    file_url: str = ""
+
+
+def _job(name: str, body: dict[str, Any], status: str = "IN_PROGRESS") -> dict[str, Any]:
+    job = {"TranscriptionJobName": name, "TranscriptionJobStatus": status, "Media": body["Media"],
+           "StartTime": 1700000000.0, "CreationTime": 1700000000.0}
+    if "LanguageCode" in body:
+        job["LanguageCode"] = body["LanguageCode"]
+    if body.get("IdentifyLanguage"):
+        job["IdentifyLanguage"] = True
+    if body.get("Settings"):
+        job["Settings"] = body["Settings"]
+    return job
+
+
+@pytest.fixture
+def transcribe(fake_server):
+    state = TranscribeState()
+
+    def start(body):
+        name = body["TranscriptionJobName"]
+        if name in state.jobs:
+            return aws_error(400, "ConflictException", "The requested job name already exists. Use a different "
+                                                       "job name.")
+        if ("LanguageCode" in body) == bool(body.get("IdentifyLanguage")):
+            return aws_error(400, "BadRequestException", "Specify either IdentifyLanguage or LanguageCode.")
+        state.jobs[name] = _job(name, body)
+        return ok({"TranscriptionJob": state.jobs[name]})
+
+    def get(body):
+        job = state.jobs.get(body["TranscriptionJobName"])
+        if job is None:
+            return aws_error(400, "BadRequestException", "The requested job couldn't be found. Check the job name "
+                                                         "and try your request again.")
+        return ok({"TranscriptionJob": job})
+
+    def delete(body):
+        if state.jobs.pop(body["TranscriptionJobName"], None) is None:
+            return aws_error(400, "BadRequestException", "The requested job couldn't be found.")
+        return ok({})
+
+    def list_jobs(body):
+        rows = [{"TranscriptionJobName": n, "TranscriptionJobStatus": j["TranscriptionJobStatus"]}
+                for n, j in sorted(state.jobs.items())
+                if body.get("Status") in (None, j["TranscriptionJobStatus"])
+                and body.get("JobNameContains", "") in n]
+        size = body.get("MaxResults", 2)  # a small default page to show n8n's single-page returnAll
+        answer: dict[str, Any] = {"TranscriptionJobSummaries": rows[:size]}
+        if len(rows) > size:
+            answer["NextToken"] = "page-2"
+        if "Status" in body:
+            answer["Status"] = body["Status"]
+        return ok(answer)
+
+    actions = {"StartTranscriptionJob": start, "GetTranscriptionJob": get, "DeleteTranscriptionJob": delete,
+               "ListTranscriptionJobs": list_jobs}
+    fake = serve(fake_server, FakeJsonService("transcribe", "Transcribe", actions))
+    fake_server.route("GET", "/transcripts/*", lambda req: (200, {}, {
+        "jobName": "call.mp3", "results": {"transcripts": [{"transcript": "Hello there."},
+                                                           {"transcript": "General Kenobi."}], "items": []}}))
+    fake.extra = state
+    state.file_url = fake_server.url + "/transcripts/call.json?X-Amz-Signature=abc"
+    return fake
+
+
+def run_transcribe(fake, params, **kw):
+    kw.setdefault("credentials", AWS)
+    return run_service("n8n-nodes-base.awsTranscribe", 1, params, base_urls={"awsTranscribe": fake.server.url},
+                       **kw)
+
+
+def test_transcribe_create_as_in_corpus(transcribe):
+    params = {"detectLanguage": True, "mediaFileUri": "s3://bucket/call.mp3", "options": {},
+              "transcriptionJobName": "call.mp3"}
+    items = output(run_transcribe(transcribe, params))
+    assert items == [{"json": {"TranscriptionJobName": "call.mp3", "TranscriptionJobStatus": "IN_PROGRESS",
+                               "Media": {"MediaFileUri": "s3://bucket/call.mp3"}, "StartTime": 1700000000.0,
+                               "CreationTime": 1700000000.0, "IdentifyLanguage": True},
+                      "pairedItem": {"item": 0}}]
+    req = transcribe.server.last()
+    assert req.headers["x-amz-target"] == "Transcribe.StartTranscriptionJob"
+    assert req.body == (b'{"TranscriptionJobName":"call.mp3","Media":{"MediaFileUri":"s3://bucket/call.mp3"},'
+                        b'"Settings":{},"IdentifyLanguage":true}')
+    assert f"/{REGION}/transcribe/aws4_request" in req.headers["authorization"]
+
+
+def test_transcribe_create_language_and_settings(transcribe):
+    params = {"transcriptionJobName": "j1", "mediaFileUri": "s3://b/a.wav", "languageCode": "de-DE",
+              "options": {"channelIdentification": True, "maxAlternatives": 3, "maxSpeakerLabels": 4,
+                          "vocabularyName": "v", "vocabularyFilterName": "f", "vocabularyFilterMethod": "mask"}}
+    output(run_transcribe(transcribe, params))
+    assert transcribe.server.last().body == (
+        b'{"TranscriptionJobName":"j1","Media":{"MediaFileUri":"s3://b/a.wav"},"Settings":{'
+        b'"ChannelIdentification":true,"ShowAlternatives":true,"MaxAlternatives":3,"ShowSpeakerLabels":true,'
+        b'"MaxSpeakerLabels":4,"VocabularyName":"v","VocabularyFilterName":"f","VocabularyFilterMethod":"mask"},'
+        b'"LanguageCode":"de-DE"}')
+
+
+def test_transcribe_get_job_and_transcript(transcribe):
+    jobs = transcribe.extra.jobs
+    jobs["running"] = _job("running", {"Media": {"MediaFileUri": "s3://b/r.mp3"}, "LanguageCode": "en-US"})
+    done = _job("call.mp3", {"Media": {"MediaFileUri": "s3://b/call.mp3"}, "LanguageCode": "en-US"}, "COMPLETED")
+    done["Transcript"] = {"TranscriptFileUri": transcribe.extra.file_url}
+    jobs["call.mp3"] = done
+    # as in the corpus: returnTranscript and simple at their defaults (true)
+    items = output(run_transcribe(transcribe, {"operation": "get", "transcriptionJobName": "call.mp3"}))
+    assert items == [{"json": {"transcript": "Hello there. General Kenobi."}, "pairedItem": {"item": 0}}]
+    fetch = transcribe.server.last()
+    assert fetch.method == "GET" and fetch.path == "/transcripts/call.json" and "authorization" not in fetch.headers
+    items = output(run_transcribe(transcribe, {"operation": "get", "transcriptionJobName": "call.mp3",
+                                               "simple": False}))
+    assert items[0]["json"]["results"]["transcripts"][1] == {"transcript": "General Kenobi."}
+    items = output(run_transcribe(transcribe, {"operation": "get", "transcriptionJobName": "running"}))
+    assert items == [{"json": jobs["running"], "pairedItem": {"item": 0}}]
+    items = output(run_transcribe(transcribe, {"operation": "get", "transcriptionJobName": "call.mp3",
+                                               "returnTranscript": False}))
+    assert items == [{"json": done, "pairedItem": {"item": 0}}]
+
+
+def test_transcribe_delete_and_get_all(transcribe):
+    for n in ("a1", "a2", "b1"):
+        transcribe.extra.jobs[n] = _job(n, {"Media": {"MediaFileUri": f"s3://b/{n}"}, "LanguageCode": "en-US"})
+    items = output(run_transcribe(transcribe, {"operation": "getAll", "limit": 5,
+                                               "filters": {"jobNameContains": "a", "status": "IN_PROGRESS"}}))
+    assert [item["json"]["TranscriptionJobName"] for item in items] == ["a1", "a2"]
+    assert transcribe.server.last().json == {"Status": "IN_PROGRESS", "JobNameContains": "a", "MaxResults": 5}
+    # returnAll: n8n's helper never finds NextToken, so only the first page comes back
+    items = output(run_transcribe(transcribe, {"operation": "getAll", "returnAll": True, "filters": {}}))
+    assert [item["json"]["TranscriptionJobName"] for item in items] == ["a1", "a2"]
+    assert transcribe.server.last().json == {}
+    items = output(run_transcribe(transcribe, {"operation": "delete", "transcriptionJobName": "b1"},
+                                  items=[{"json": {}}]))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    assert "b1" not in transcribe.extra.jobs
+
+
+def test_transcribe_api_error_continue_on_fail_and_unsupported(transcribe):
+    params = {"operation": "get", "transcriptionJobName": "nope"}
+    err = error(run_transcribe(transcribe, params))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == ("The requested job couldn't be found. Check the job name and try your request "
+                                  "again.")
+    items = output(run_transcribe(transcribe, params, continue_on_fail=True, items=[{"json": {}}, {"json": {}}]))
+    assert [item["json"] for item in items] == [{"error": "Bad request - please check your parameters"}] * 2
+    err = error(run_transcribe(transcribe, {"resource": "vocabulary", "operation": "create"}))
+    assert err["message"] == "AWS Transcribe: operation 'vocabulary/create' is not supported yet"
