@@ -168,3 +168,147 @@ def test_gcs_api_error_and_continue_on_fail(fake_server):
 def test_gcs_unsupported(fake_server):
     err = error(_gcs(fake_server, {"resource": "object", "operation": "compose", "bucketName": "b1"}))
     assert "not supported yet" in err["message"]
+
+
+# -- Google Contacts -------------------------------------------------------------------------------
+
+CONTACTS = "n8n-nodes-base.googleContacts"
+CONTACTS_CREDS = {"googleContactsOAuth2Api": {"oauthTokenData": {"access_token": "people-token"}}}
+PERSON = {
+    "resourceName": "people/c123", "etag": "%E1", "metadata": {"sources": []},
+    "names": [{"metadata": {"primary": True}, "displayName": "Ada L", "givenName": "Ada", "familyName": "L"}],
+    "emailAddresses": [{"metadata": {}, "value": "ada@x.io", "type": "home"}, {"value": "a@w.io", "type": "work"},
+                       {"value": "x@y.io"}],
+    "birthdays": [{"metadata": {}, "date": {"year": 1815, "month": 12, "day": 10}}],
+    "nicknames": [{"metadata": {}, "value": "Countess"}],
+    "organizations": [{"metadata": {"primary": True}, "name": "n8n", "title": "CTO"}],
+    "memberships": [{"metadata": {"source": {"type": "CONTACT", "id": "g1"}},
+                     "contactGroupMembership": {"contactGroupId": "myContacts"}}],
+}
+CLEAN = {"names": {"displayName": "Ada L", "givenName": "Ada", "familyName": "L"},
+         "emailAddresses": {"home": ["ada@x.io"], "work": ["a@w.io"], "undefined": ["x@y.io"]},
+         "birthdays": "12/10/1815", "nicknames": [{"metadata": {}, "value": "Countess"}],
+         "organizations": [{"name": "n8n", "title": "CTO"}], "memberships": ["g1"], "resourceName": "people/c123",
+         "etag": "%E1", "contactId": "c123"}
+
+
+def _contacts(server: FakeServer, params: dict, *, items=None, continue_on_fail: bool = False):
+    return run_service(CONTACTS, 1, params, items=items, credentials=CONTACTS_CREDS,
+                       base_urls={"googleContacts": server.url}, continue_on_fail=continue_on_fail)
+
+
+def _people_authed(req) -> None:
+    assert req.headers["authorization"] == "Bearer people-token"
+
+
+def _reorder(person: dict) -> dict:
+    """CLEAN in the key order cleanData produces (the answer's order, contactId last)."""
+    return {k: CLEAN[k] for k in [*[k for k in person if k != "metadata"], "contactId"]}
+
+
+def test_contacts_create_corpus_shape(fake_server):
+    def create(req):
+        _people_authed(req)
+        assert not req.query
+        assert req.json == {"names": [{"familyName": "n8n", "givenName": "n8n", "middleName": ""}],
+                            "birthdays": [{"date": {"day": "05", "month": "03", "year": "1990"}}],
+                            "biographies": [{"value": "hi", "contentType": "TEXT_PLAIN"}],
+                            "memberships": [{"contactGroupMembership": {"contactGroupResourceName": "contactGroups/g"}}]}
+        return 200, {}, {"resourceName": "people/c9", "etag": "e"}
+
+    fake_server.route("POST", "/people:createContact", create)
+    params = {"givenName": "n8n", "familyName": "n8n",
+              "additionalFields": {"birthday": "1990-03-05T00:00:00", "biographies": "hi",
+                                   "group": ["contactGroups/g"]}}
+    out = output(_contacts(fake_server, params))
+    assert out == [{"json": {"resourceName": "people/c9", "etag": "e", "contactId": "c9"}, "pairedItem": {"item": 0}}]
+
+
+def test_contacts_update_reads_etag_then_patches(fake_server):
+    def get(req):
+        _people_authed(req)
+        assert req.query == {"personFields": ["Names"]}
+        return 200, {}, {"resourceName": "people/c123", "etag": "%EtagX"}
+
+    def patch(req):
+        assert req.query == {"personFields": [""], "updatePersonFields": ["organizations,names"]}
+        assert req.json == {"etag": "%EtagX", "names": [{}],
+                            "organizations": [{"name": "n8n", "title": "n8n", "domain": "n8n.io", "current": True}]}
+        return 200, {}, {"resourceName": "people/c123", "organizations": [{"name": "n8n"}]}
+
+    fake_server.route("GET", "/people/c123", get)
+    fake_server.route("PATCH", "/people/c123:updateContact", patch)
+    params = {"fields": [], "contactId": "c123", "operation": "update",
+              "updateFields": {"companyUi": {"companyValues": [{"name": "n8n", "title": "n8n", "domain": "n8n.io",
+                                                                 "current": True}]}}}
+    out = output(_contacts(fake_server, params))
+    assert out[0]["json"] == {"resourceName": "people/c123", "organizations": [{"name": "n8n"}], "contactId": "c123"}
+
+
+def test_contacts_get_clean_and_raw(fake_server):
+    fake_server.route("GET", "/people/c123", (200, {}, PERSON))
+    out = output(_contacts(fake_server, {"operation": "get", "contactId": "c123", "fields": ["organizations"]}))
+    assert out == [{"json": _reorder(PERSON), "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"personFields": ["organizations"]}
+    out = output(_contacts(fake_server, {"operation": "get", "contactId": "c123", "fields": ["*"], "rawData": True}))
+    assert out[0]["json"] == {**PERSON, "contactId": "c123"}
+    assert fake_server.last().arg("personFields").split(",")[:3] == ["addresses", "biographies", "birthdays"]
+
+
+def test_contacts_get_all_return_all_with_warmup(fake_server):
+    calls = []
+
+    def connections(req):
+        _people_authed(req)
+        calls.append(dict(req.query))
+        if req.query.get("personFields") == ["names"]:
+            return 200, {}, {"connections": []}
+        if "pageToken" not in req.query:
+            return 200, {}, {"connections": [PERSON], "nextPageToken": "P2"}
+        return 200, {}, {"connections": [{"resourceName": "people/c2", "nicknames": [{"value": "B"}]}]}
+
+    fake_server.route("GET", "/people:searchContacts", (200, {}, {}))
+    fake_server.route("GET", "/people/me/connections", connections)
+    params = {"fields": ["emailAddresses", "birthdays", "names", "nicknames"], "options": {},
+              "operation": "getAll", "returnAll": True}
+    out = output(_contacts(fake_server, params))
+    assert out == [{"json": _reorder(PERSON), "pairedItem": {"item": 0}},
+                   {"json": {"resourceName": "people/c2", "nicknames": [{"value": "B"}], "contactId": "c2"},
+                    "pairedItem": {"item": 0}}]
+    warm = fake_server.requests[0]
+    assert (warm.path, warm.query) == ("/people:searchContacts", {"query": [""], "readMask": ["names"]})
+    fields = ["emailAddresses,birthdays,names,nicknames"]
+    assert calls == [{"personFields": ["names"]}, {"personFields": fields, "pageSize": ["100"]},
+                     {"personFields": fields, "pageSize": ["100"], "pageToken": ["P2"]}]
+
+
+def test_contacts_get_all_query_limit_and_delete(fake_server):
+    fake_server.route("GET", "/people/me/connections", (200, {}, {}))
+
+    def search(req):
+        if req.arg("query") == "":
+            return 200, {}, {}
+        assert req.query == {"query": ["ada"], "readMask": ["names"], "pageSize": ["2"]}
+        return 200, {}, {"results": [{"person": {"resourceName": "people/c1", "names": [{"givenName": "Ada"}]}}]}
+
+    fake_server.route("GET", "/people:searchContacts", search)
+    params = {"operation": "getAll", "useQuery": True, "query": "ada", "fields": ["names"], "limit": 2,
+              "rawData": True}
+    out = output(_contacts(fake_server, params))
+    assert [it["json"] for it in out] == [{"resourceName": "people/c1", "names": [{"givenName": "Ada"}],
+                                           "contactId": "c1"}]
+    fake_server.route("DELETE", "/people/c1:deleteContact", (200, {}, {}))
+    out = output(_contacts(fake_server, {"operation": "delete", "contactId": "c1"}))
+    assert out == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+
+
+def test_contacts_error_continue_on_fail_and_unsupported(fake_server):
+    fake_server.route("DELETE", "/people/zz:deleteContact", (404, {}, {"error": {"code": 404, "message": "Not found",
+                                                                                 "status": "NOT_FOUND"}}))
+    err = error(_contacts(fake_server, {"operation": "delete", "contactId": "zz"}))
+    assert err["message"] == "The resource you are requesting could not be found"
+    out = output(_contacts(fake_server, {"operation": "delete", "contactId": "zz"}, continue_on_fail=True))
+    assert out == [{"json": {"error": "The resource you are requesting could not be found"},
+                    "pairedItem": {"item": 0}}]
+    err = error(_contacts(fake_server, {"resource": "contactGroup", "operation": "get"}))
+    assert "not supported yet" in err["message"]
