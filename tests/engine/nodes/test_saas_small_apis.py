@@ -253,3 +253,73 @@ def test_nasa_errors(fake_server):
     assert items == [{"json": {"error": err["message"]}, "pairedItem": {"item": 0}}]
     err = error(nasa(fake_server, {"resource": "earthImagery", "operation": "getAll"}))
     assert err["message"] == "NASA: operation 'earthImagery/getAll' is not supported yet"
+
+
+# -- Raindrop ---------------------------------------------------------------------------------------
+
+RD = {"raindropOAuth2Api": {"oauthTokenData": {"access_token": "rd-token"}}}
+
+
+def rd(server, params, **kw):
+    return run_service("n8n-nodes-base.raindrop", 1, params, credentials=RD, base_urls={"raindrop": server.url}, **kw)
+
+
+def test_raindrop_collection_then_bookmark_create(fake_server):
+    fake_server.route("POST", "/collection", (200, {}, {"result": True, "item": {"_id": 7, "title": "n8n-docs"}}))
+    items = output(rd(fake_server, {"title": "n8n-docs", "operation": "create", "additionalFields": {}}))
+    assert items == [{"json": {"_id": 7, "title": "n8n-docs"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Bearer rd-token" and req.headers["user-agent"] == "n8n"
+    assert req.json == {"title": "n8n-docs"}
+
+    fake_server.route("POST", "/raindrop", (200, {}, {"result": True, "item": {"_id": 9}}))
+    params = {"link": "https://docs.n8n.io", "resource": "bookmark", "operation": "create", "collectionId": 7,
+              "additionalFields": {"tags": "youtube, docs", "title": "Docs", "pleaseParse": True}}
+    items = output(rd(fake_server, params))
+    assert [it["json"] for it in items] == [{"_id": 9}]
+    assert fake_server.last().json == {"link": "https://docs.n8n.io", "collection": {"$id": 7},
+                                       "tags": ["youtube", "docs"], "title": "Docs", "pleaseParse": {}}
+
+
+def test_raindrop_bookmark_update_get_delete(fake_server):
+    fake_server.route("PUT", "/raindrop/9", (200, {}, {"result": True, "item": {"_id": 9, "title": "n8n Documentation"}}))
+    items = output(rd(fake_server, {"resource": "bookmark", "operation": "update", "bookmarkId": "9",
+                                    "updateFields": {"title": "n8n Documentation", "collectionId": "3"}}))
+    assert [it["json"] for it in items] == [{"_id": 9, "title": "n8n Documentation"}]
+    assert fake_server.last().json == {"title": "n8n Documentation", "collectionId": "3", "collection": {"$id": "3"}}
+    err = error(rd(fake_server, {"resource": "bookmark", "operation": "update", "bookmarkId": "9", "updateFields": {}}))
+    assert err["message"] == "Please enter at least one field to update for the bookmark."
+
+    fake_server.route("GET", "/raindrop/9", (200, {}, {"result": True, "item": {"_id": 9}}))
+    assert [it["json"] for it in output(rd(fake_server, {"resource": "bookmark", "bookmarkId": "9"}))] == [{"_id": 9}]
+    fake_server.route("DELETE", "/raindrop/9", (200, {}, {"result": True}))
+    items = output(rd(fake_server, {"resource": "bookmark", "operation": "delete", "bookmarkId": "9"}))
+    assert [it["json"] for it in items] == [{"result": True}]
+
+
+def test_raindrop_get_all_limits_user_and_tags(fake_server):
+    fake_server.route("GET", "/raindrops/0", (200, {}, {"items": [{"_id": 1}, {"_id": 2}, {"_id": 3}]}))
+    items = output(rd(fake_server, {"resource": "bookmark", "operation": "getAll", "collectionId": "0", "limit": 2}))
+    assert [it["json"] for it in items] == [{"_id": 1}, {"_id": 2}]
+    items = output(rd(fake_server, {"resource": "bookmark", "operation": "getAll", "collectionId": "0",
+                                    "returnAll": True}))
+    assert len(items) == 3
+    fake_server.route("GET", "/collections/childrens", (200, {}, {"items": [{"_id": 5}]}))
+    items = output(rd(fake_server, {"operation": "getAll", "type": "children"}))
+    assert [it["json"] for it in items] == [{"_id": 5}]
+    fake_server.route("GET", "/user/42", (200, {}, {"result": True, "user": {"_id": 42}}))
+    assert output(rd(fake_server, {"resource": "user", "self": False, "userId": "42"}))[0]["json"] == {"_id": 42}
+    fake_server.route("DELETE", "/tags/7", (200, {}, {"result": True}))
+    output(rd(fake_server, {"resource": "tag", "operation": "delete", "tags": "a,b",
+                            "additionalFields": {"collectionId": "7"}}))
+    assert fake_server.last().json == {"tags": ["a", "b"]}
+
+
+def test_raindrop_errors(fake_server):
+    fake_server.route("GET", "/collection/1", (404, {}, {"result": False, "errorMessage": "not found"}))
+    err = error(rd(fake_server, {"operation": "get", "collectionId": "1"}))
+    assert err["message"].startswith("The resource you are requesting could not be found")
+    items = output(rd(fake_server, {"operation": "get", "collectionId": "1"}, continue_on_fail=True))
+    assert items == [{"json": {"error": err["message"]}, "pairedItem": {"item": 0}}]
+    err = error(rd(fake_server, {"resource": "tag", "operation": "get"}))
+    assert err["message"] == "Raindrop: operation 'tag/get' is not supported yet"
