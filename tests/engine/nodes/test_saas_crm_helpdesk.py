@@ -178,3 +178,51 @@ def test_agile_contact_create_return_all_cursor_and_errors(fake_server):
     assert err["message"] == "Filter (JSON) must be a valid json"
     err = error(agile(fake_server, {"resource": "task", "operation": "get"}))
     assert err["message"] == "Agile CRM: operation 'task/get' is not supported yet"
+
+
+FD = {"freshdeskApi": {"apiKey": "fd-key", "domain": "acme"}}
+
+
+def fd(server, params, **kw):
+    return run_service("n8n-nodes-base.freshdesk", 1, params, credentials=FD, base_urls={"freshdesk": server.url},
+                       **kw)
+
+
+def test_freshdesk_ticket_create_as_in_corpus(fake_server):
+    fake_server.route("POST", "/tickets", (201, {}, {"id": 1, "subject": "Refund please"}))
+    params = {"options": {"tags": "refund,vip", "subject": "Refund please"}, "requester": "email",
+              "requesterIdentificationValue": "a@b.c"}
+    items = output(fd(fake_server, params))
+    assert items == [{"json": {"id": 1, "subject": "Refund please"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "ZmQta2V5Olg="
+    assert req.json == {"status": 3, "priority": 1, "source": 2, "email": "a@b.c", "subject": "Refund please",
+                        "description": "null", "tags": ["refund", "vip"]}
+    params = {"status": "open", "options": {}, "requester": "requesterId", "requesterIdentificationValue": "x1"}
+    err = error(fd(fake_server, params))
+    assert err["message"] == "Requester Id must be a number"
+
+
+def test_freshdesk_ticket_get_all_pages_delete_and_errors(fake_server):
+    @fake_server.route("GET", "/tickets")
+    def tickets(req):
+        if req.arg("page") == "2":
+            return 200, {}, [{"id": 3}]
+        return 200, {"Link": f'<{fake_server.url}/tickets?page=2&per_page=100>; rel="next"'}, [{"id": 1}, {"id": 2}]
+
+    items = output(fd(fake_server, {"operation": "getAll", "returnAll": True, "options": {"order": "asc"}}))
+    assert [it["json"]["id"] for it in items] == [1, 2, 3]
+    assert fake_server.last().query == {"page": ["2"], "per_page": ["100"], "order_type": ["asc"]}
+    fake_server.route("GET", "/tickets", (200, {}, [{"id": 1}]))
+    output(fd(fake_server, {"operation": "getAll", "limit": 1, "options": {}}))
+    assert fake_server.last().query == {"per_page": ["1"]}
+    fake_server.route("DELETE", "/tickets/9", (204, {}, None))
+    items = output(fd(fake_server, {"operation": "delete", "ticketId": "9"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    fake_server.route("GET", "/contacts/4", (404, {}, {"code": "not_found"}))
+    items = output(fd(fake_server, {"resource": "contact", "operation": "get", "contactId": "4"},
+                      continue_on_fail=True))
+    assert items == [{"json": {"error": "The resource you are requesting could not be found"},
+                      "pairedItem": {"item": 0}}]
+    err = error(fd(fake_server, {"resource": "company", "operation": "get"}))
+    assert err["message"] == "Freshdesk: operation 'company/get' is not supported yet"
