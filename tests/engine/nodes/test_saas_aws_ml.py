@@ -390,3 +390,71 @@ def test_transcribe_api_error_continue_on_fail_and_unsupported(transcribe):
     assert [item["json"] for item in items] == [{"error": "Bad request - please check your parameters"}] * 2
     err = error(run_transcribe(transcribe, {"resource": "vocabulary", "operation": "create"}))
     assert err["message"] == "AWS Transcribe: operation 'vocabulary/create' is not supported yet"
+
+
+# -- AWS Textract ------------------------------------------------------------------------------------------
+
+RECEIPT = b"%PDF-receipt-bytes"
+EXPENSE = {"DocumentMetadata": {"Pages": 1}, "ExpenseDocuments": [{"ExpenseIndex": 1, "SummaryFields": [
+    {"Type": {"Text": "VENDOR_NAME", "Confidence": 99.1}, "ValueDetection": {"Text": "Coffee Shop"}},
+    {"Type": {"Text": "TOTAL"}, "LabelDetection": {"Text": "Total"}, "ValueDetection": {"Text": "$4.50"}},
+    {"Type": {"Text": ""}, "LabelDetection": {"Text": "Table"}, "ValueDetection": {"Text": "12"}},
+]}]}
+
+
+@pytest.fixture
+def textract(fake_server):
+    def analyze(body):
+        data = base64.b64decode(body["Document"]["Bytes"])
+        if data == b"denied":
+            return aws_error(400, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/bob is not "
+                                                           "authorized to perform: textract:AnalyzeExpense")
+        if not data.startswith(b"%PDF"):
+            return aws_error(400, "UnsupportedDocumentException", "Request has unsupported document format")
+        return ok(EXPENSE)
+
+    return serve(fake_server, FakeJsonService("textract", "Textract", {"AnalyzeExpense": analyze}))
+
+
+def run_textract(fake, params, **kw):
+    kw.setdefault("credentials", AWS)
+    return run_service("n8n-nodes-base.awsTextract", 1, params, base_urls={"awsTextract": fake.server.url}, **kw)
+
+
+def doc_item(data: bytes = RECEIPT, prop: str = "data") -> dict[str, Any]:
+    return {"json": {}, "binary": {prop: {"data": base64.b64encode(data).decode(), "mimeType": "application/pdf",
+                                          "fileName": "r.pdf"}}}
+
+
+def test_textract_analyze_expense_simplified_as_in_corpus(textract):
+    items = output(run_textract(textract, {}, items=[doc_item()]))
+    assert items == [{"json": {"VENDOR_NAME": "Coffee Shop", "TOTAL": "$4.50", "Table": "12"},
+                      "pairedItem": {"item": 0}}]
+    req = textract.server.last()
+    assert req.headers["x-amz-target"] == "Textract.AnalyzeExpense"
+    assert req.body == json.dumps({"Document": {"Bytes": base64.b64encode(RECEIPT).decode()}},
+                                  separators=(",", ":")).encode()
+    assert f"/{REGION}/textract/aws4_request" in req.headers["authorization"]
+
+
+def test_textract_raw_answer_and_other_field(textract):
+    items = output(run_textract(textract, {"simple": False, "binaryPropertyName": "file"},
+                                items=[doc_item(prop="file")]))
+    assert items == [{"json": EXPENSE, "pairedItem": {"item": 0}}]
+
+
+def test_textract_errors(textract):
+    err = error(run_textract(textract, {}, items=[doc_item(b"denied")]))
+    assert err["message"] == "Unauthorized — please check your AWS policy configuration"
+    assert err["description"] == ("Make sure an identity-based policy allows user "
+                                  "arn:aws:iam::123456789012:user/bob to perform textract:AnalyzeExpense")
+    err = error(run_textract(textract, {}, items=[doc_item(b"GIF89a")]))
+    assert err["message"] == "Bad request - please check your parameters"
+    assert err["description"] == "Request has unsupported document format"
+    items = output(run_textract(textract, {}, continue_on_fail=True, items=[doc_item(b"GIF89a"), doc_item()]))
+    assert [item["json"] for item in items] == [{"error": "Bad request - please check your parameters"},
+                                                {"VENDOR_NAME": "Coffee Shop", "TOTAL": "$4.50", "Table": "12"}]
+    err = error(run_textract(textract, {}))
+    assert err["message"] == "No binary data exists on item!"
+    err = error(run_textract(textract, {"operation": "analyzeDocument"}))
+    assert err["message"] == "AWS Textract: operation 'analyzeDocument' is not supported yet"
