@@ -226,3 +226,60 @@ def test_freshdesk_ticket_get_all_pages_delete_and_errors(fake_server):
                       "pairedItem": {"item": 0}}]
     err = error(fd(fake_server, {"resource": "company", "operation": "get"}))
     assert err["message"] == "Freshdesk: operation 'company/get' is not supported yet"
+
+
+TODO = {"microsoftToDoOAuth2Api": {"oauthTokenData": {"access_token": "ms-token"}}}
+
+
+def todo(server, params, **kw):
+    return run_service("n8n-nodes-base.microsoftToDo", 1, params, credentials=TODO,
+                       base_urls={"microsoftToDo": server.url}, **kw)
+
+
+def test_microsoft_todo_task_create_update_get_as_in_corpus(fake_server):
+    fake_server.route("POST", "/todo/lists/L1/tasks", (201, {}, {"id": "T1", "title": "Document"}))
+    params = {"title": "Document", "operation": "create", "taskListId": "L1",
+              "additionalFields": {"importance": "high", "content": "<b>x</b>"}}
+    items = output(todo(fake_server, params))
+    assert items == [{"json": {"id": "T1", "title": "Document"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Bearer ms-token"
+    assert req.json == {"title": "Document", "importance": "high", "content": "<b>x</b>",
+                        "body": {"content": "<b>x</b>", "contentType": "html"}}
+    fake_server.route("PATCH", "/todo/lists/L1/tasks/T1", (200, {}, {"id": "T1", "status": "inProgress"}))
+    params = {"taskId": "={{$json[\"id\"]}}", "operation": "update", "taskListId": "L1",
+              "updateFields": {"status": "inProgress", "dueDateTime": "2025-03-01T10:00:00Z"}}
+    items = output(todo(fake_server, params, items=[{"json": {"id": "T1"}}]))
+    assert items[0]["json"] == {"id": "T1", "status": "inProgress"}
+    body = fake_server.last().json
+    assert body["status"] == "inProgress" and body["isReminderOn"] is False
+    assert body["dueDateTime"]["dateTime"].startswith("2025-03-01T")
+    fake_server.route("GET", "/todo/lists/L1/tasks/T1", (200, {}, {"id": "T1"}))
+    assert output(todo(fake_server, {"taskId": "T1", "taskListId": "L1"}))[0]["json"] == {"id": "T1"}
+
+
+def test_microsoft_todo_lists_paging_delete_and_errors(fake_server):
+    nxt = f"{fake_server.url}/todo/lists?$skiptoken=abc"
+    calls = []
+
+    @fake_server.route("GET", "/todo/lists")
+    def lists(req):
+        calls.append(req.query)
+        if req.arg("$skiptoken"):
+            return 200, {}, {"value": [{"id": "b"}]}
+        return 200, {}, {"value": [{"id": "a"}], "@odata.nextLink": nxt}
+
+    items = output(todo(fake_server, {"resource": "list", "operation": "getAll", "returnAll": True}))
+    assert [it["json"]["id"] for it in items] == ["a", "b"]
+    assert calls == [{"$top": ["100"]}, {"$skiptoken": ["abc"], "$top": ["100"]}]
+    items = output(todo(fake_server, {"resource": "list", "operation": "getAll", "limit": 3}))
+    assert calls[-1] == {"$top": ["3"]} and len(items) == 1
+    fake_server.route("DELETE", "/todo/lists/L9", (204, {}, None))
+    items = output(todo(fake_server, {"resource": "list", "operation": "delete", "listId": "L9"}))
+    assert items == [{"json": {"success": True}, "pairedItem": {"item": 0}}]
+    fake_server.route("GET", "/todo/lists/L8", (404, {}, {"error": {"code": "NotFound", "message": "gone"}}))
+    items = output(todo(fake_server, {"resource": "list", "operation": "get", "listId": "L8"}, continue_on_fail=True))
+    assert items == [{"json": {"error": "The resource you are requesting could not be found"},
+                      "pairedItem": {"item": 0}}]
+    err = error(todo(fake_server, {"resource": "checklistItem", "operation": "get"}))
+    assert err["message"] == "Microsoft To Do: operation 'checklistItem/get' is not supported yet"
