@@ -96,7 +96,7 @@ _OPERATIONS = {"create": _create, "get": _get, "getAll": _get_all, "update": _up
 
 
 @register("n8n-nodes-base.mailerLite", versions=(1, 2), display_name="MailerLite")
-@register("n8n-nodes-base.mailerLiteTool", versions=(1, 2), display_name="MailerLite Tool")
+@register("n8n-nodes-base.mailerLiteTool", versions=(2,), display_name="MailerLite Tool")
 def mailer_lite(ctx: NodeContext) -> NodeOutput:
     resource = ctx.param("resource", 0, "subscriber")
     operation = ctx.param("operation", 0, "create")

@@ -26,7 +26,7 @@ _HEADERS = {"Accept": "application/json"}
 
 
 def _emails(value: Any) -> list[dict[str, str]]:
-    return [{"Email": email} for email in str(value).split(",")]
+    return [{"Email": email} for email in ("" if value is None else str(value)).split(",")]
 
 
 def _variables(ctx: NodeContext, i: int) -> Any:

@@ -209,3 +209,62 @@ def test_brevo_errors(fake_server):
     text = "The resource you are requesting could not be found"
     assert items == [{"json": {"error": text}, "error": {"message": text}, "pairedItem": {"item": 0}}]
     assert "not supported yet" in error(br(fake_server, {"resource": "sender", "operation": "getAll"}))["message"]
+
+
+IC = {"intercomApi": {"apiKey": "ic-key"}}
+
+
+def ic(server, params, **kw):
+    return run_service("n8n-nodes-base.intercom", 1, params, credentials=IC,
+                       base_urls={"intercom": server.url}, **kw)
+
+
+def test_intercom_user_create_and_update(fake_server):
+    user = {"type": "user", "id": "5a", "email": "a@x.io"}
+    fake_server.route("POST", "/users", (200, {}, user))
+    params = {"identifierType": "email", "idValue": "a@x.io",
+              "additionalFields": {"name": "Ann", "avatar": "https://i/a.png", "companies": ["c1"], "utmSource": "ad"},
+              "customAttributesUi": {"customAttributesValues": [{"name": "plan", "value": "pro"}]}}
+    assert output(ic(fake_server, params)) == [{"json": user, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Bearer ic-key" and req.headers["accept"] == "application/json"
+    assert req.json == {"email": "a@x.io", "name": "Ann", "avatar": {"type": "avatar", "image_url": "https://i/a.png"},
+                        "utm_source": "ad", "companies": [{"company_id": "c1"}], "custom_attributes": {"plan": "pro"}}
+    params = {"operation": "update", "updateBy": "email", "value": "a@x.io", "jsonParameters": True,
+              "customAttributesJson": '{"plan": "free"}', "additionalFields": {"phone": "+94"}}
+    assert output(ic(fake_server, params))[0]["json"] == user
+    assert fake_server.last().json == {"phone": "+94", "custom_attributes": {"plan": "free"}, "email": "a@x.io"}
+    output(ic(fake_server, {"operation": "update", "value": "5a", "additionalFields": {}}))
+    assert fake_server.last().json == {"id": "5a"}
+
+
+def test_intercom_user_get_and_get_all(fake_server):
+    fake_server.route("GET", "/users/5a", (200, {}, {"id": "5a"}))
+    assert output(ic(fake_server, {"operation": "get", "selectBy": "id", "value": "5a"}))[0]["json"] == {"id": "5a"}
+    fake_server.route("GET", "/users", (200, {}, {"id": "5b", "user_id": "u1"}))
+    output(ic(fake_server, {"operation": "get", "selectBy": "userId", "value": "u1"}))
+    assert fake_server.last().query == {"user_id": ["u1"]}
+
+    def users(req):
+        if req.arg("page") == "2":
+            return (200, {}, {"users": [{"id": "2"}], "pages": {"next": None}})
+        assert req.arg("per_page") == "60" and req.arg("segment_id") == "s1"
+        return (200, {}, {"users": [{"id": "1"}], "pages": {"next": f"{fake_server.url}/users?page=2"}})
+    fake_server.route("GET", "/users", users)
+    items = output(ic(fake_server, {"operation": "getAll", "returnAll": True, "filters": {"segment_id": "s1"}}))
+    assert [it["json"] for it in items] == [{"id": "1"}, {"id": "2"}]
+    fake_server.route("GET", "/users", (200, {}, {"users": [{"id": "1"}], "pages": {"next": None}}))
+    items = output(ic(fake_server, {"operation": "getAll", "limit": 3}))
+    assert items == [{"json": {"id": "1"}, "pairedItem": {"item": 0}}]
+    assert fake_server.last().query == {"per_page": ["3"]}
+
+
+def test_intercom_errors(fake_server):
+    fake_server.route("POST", "/users", (401, {}, {"type": "error.list", "errors": [{"code": "unauthorized",
+                                                                                      "message": "Access Token Invalid"}]}))
+    err = error(ic(fake_server, {"operation": "update", "value": "5a"}))
+    assert err["message"].startswith("Authorization failed")
+    items = output(ic(fake_server, {"operation": "update", "value": "5a"}, continue_on_fail=True))
+    assert items[0]["pairedItem"] == {"item": 0} and items[0]["json"]["error"] == err["message"]
+    assert "not supported yet" in error(ic(fake_server, {"resource": "lead", "operation": "create"}))["message"]
+    assert "not supported yet" in error(ic(fake_server, {"operation": "delete", "id": "5a"}))["message"]
