@@ -228,3 +228,147 @@ def test_bamboohr_api_error_and_continue_on_fail(fake_server):
 def test_bamboohr_unsupported(fake_server):
     err = error(bh(fake_server, {"resource": "companyReport", "operation": "get"}))
     assert err["message"] == "BambooHR: operation 'companyReport/get' is not supported yet"
+
+
+# -- Onfleet --------------------------------------------------------------------------------------
+
+OF = {"onfleetApi": {"apiKey": "of-key"}}
+
+
+def of(server, params, **kw):
+    return run_service("n8n-nodes-base.onfleet", 1, params, credentials=OF, base_urls={"onfleet": server.url}, **kw)
+
+
+def _of_auth(req):
+    """Onfleet: basic auth with the API key as user and an empty password."""
+    import base64
+
+    return req.headers.get("authorization") == "Basic " + base64.b64encode(b"of-key:").decode()
+
+
+CORPUS_TASK = {  # the parameters of corpus workflow 0118 (Readbinaryfile_Onfleet_Create)
+    "operation": "create",
+    "destination": {"destinationProperties": {"address": "={{$json.line1}}, {{$json.city}}", "unparsed": True,
+                                              "addressNotes": "=", "addressApartment": "={{$json.line2}}"}},
+    "additionalFields": {"notes": "={{$json.details}}",
+                         "recipient": {"recipientProperties": {"recipientName": "={{$json.name}}",
+                                                               "recipientNotes": "Ring twice",
+                                                               "recipientPhone": "=+1{{$json.phone}}"}}}}
+ROW = {"line1": "1 Main St", "line2": "Apt 4", "city": "Springfield", "details": "Fragile", "name": "Ann",
+       "phone": "5550100"}
+
+
+def _expected_task(row):
+    return {"destination": {"address": {"unparsed": f"{row['line1']}, {row['city']}", "apartment": row["line2"]}},
+            "recipients": [{"name": row["name"], "phone": "+1" + row["phone"], "notes": "Ring twice"}],
+            "notes": row["details"],
+            "recipient": {"recipientProperties": {"recipientName": row["name"], "recipientNotes": "Ring twice",
+                                                  "recipientPhone": "+1" + row["phone"]}}}
+
+
+def test_onfleet_task_create_single(fake_server):
+    def create(req):
+        if not _of_auth(req):
+            return 401, {}, {"code": "InvalidCredentials", "message": {"message": "bad key"}}
+        assert req.headers["user-agent"] == "n8n-onfleet"
+        return 200, {}, {"id": "kc8SS1tzuZ~jqjlebKGrUmpe", "shortId": "c77ff497", **req.json}
+
+    fake_server.route("POST", "/tasks", create)
+    items = output(of(fake_server, CORPUS_TASK, items=[{"json": ROW}]))
+    assert fake_server.last().json == _expected_task(ROW)
+    assert items == [{"json": {"id": "kc8SS1tzuZ~jqjlebKGrUmpe", "shortId": "c77ff497", **_expected_task(ROW)},
+                      "pairedItem": {"item": 0}}]
+
+
+def test_onfleet_task_create_many_items_is_one_batch(fake_server):
+    fake_server.route("POST", "/tasks/batch", lambda req: (200, {}, {"tasks": [{"id": "a"}, {"id": "b"}]}))
+    rows = [ROW, {**ROW, "name": "Bob"}]
+    items = output(of(fake_server, CORPUS_TASK, items=[{"json": r} for r in rows]))
+    assert [it["json"] for it in items] == [{"id": "a"}, {"id": "b"}]
+    assert fake_server.last().json == {"tasks": [_expected_task(r) for r in rows]}
+    assert len(fake_server.requests) == 1
+
+
+def test_onfleet_task_create_empty_and_window(fake_server):
+    fake_server.route("POST", "/tasks", (200, {}, {"id": "t"}))
+    output(of(fake_server, {"operation": "create",
+                            "additionalFields": {"completeAfter": "2024-01-01T00:00:00.000Z", "quantity": 2}}))
+    assert fake_server.last().json == {"destination": [], "recipients": [None], "completeAfter": 1704067200000,
+                                       "quantity": 2}
+
+
+def test_onfleet_task_get_short_and_long_ids_delete_complete(fake_server):
+    fake_server.route("GET", "/tasks/shortId/c77ff497", (200, {}, {"id": "long"}))
+    fake_server.route("GET", "/tasks/kc8SS1tzuZ~jqjlebKGrUmpe", (200, {}, {"id": "kc8SS1tzuZ~jqjlebKGrUmpe"}))
+    assert output(of(fake_server, {"operation": "get", "id": "c77ff497"}))[0]["json"] == {"id": "long"}
+    items = output(of(fake_server, {"operation": "get", "id": "kc8SS1tzuZ~jqjlebKGrUmpe"}))
+    assert items[0]["json"] == {"id": "kc8SS1tzuZ~jqjlebKGrUmpe"}
+    fake_server.route("DELETE", "/tasks/x1", (200, {}, ""))
+    assert output(of(fake_server, {"operation": "delete", "id": "x1"}))[0]["json"] == {"success": True}
+    fake_server.route("POST", "/tasks/x1/complete", (200, {}, ""))
+    items = output(of(fake_server, {"operation": "complete", "id": "x1", "success": False,
+                                    "additionalFields": {"notes": "no one home"}}))
+    assert items[0]["json"] == {"success": True}
+    assert fake_server.last().json == {"completionDetails": {"success": False, "notes": "no one home"}}
+
+
+def test_onfleet_task_get_all_return_all_follows_last_id(fake_server):
+    def listing(req):
+        assert req.arg("from") == "1704067200000" and req.arg("state") == "0,1,2,3"
+        if req.arg("lastId") is None:
+            return 200, {}, {"lastId": "t2", "tasks": [{"id": "t1"}, {"id": "t2"}]}
+        return 200, {}, {"tasks": [{"id": "t3"}]}
+
+    fake_server.route("GET", "/tasks/all", listing)
+    params = {"operation": "getAll", "returnAll": True,
+              "filters": {"from": "2024-01-01T00:00:00.000Z", "state": ["all"]}}
+    items = output(of(fake_server, params))
+    assert [it["json"]["id"] for it in items] == ["t1", "t2", "t3"]
+    assert [r.arg("lastId") for r in fake_server.requests] == [None, "t2"]
+
+
+def test_onfleet_task_get_all_limit_and_default_from(fake_server):
+    import time
+
+    fake_server.route("GET", "/tasks/all", (200, {}, {"lastId": "t2", "tasks": [{"id": "t1"}, {"id": "t2"}]}))
+    items = output(of(fake_server, {"operation": "getAll", "limit": 1, "filters": {"state": [1, 2]}}))
+    assert [it["json"] for it in items] == [{"id": "t1"}]
+    req = fake_server.last()
+    assert abs(int(req.arg("from")) - (time.time() * 1000 - 604800000)) < 60000
+    assert req.arg("state") == "1,2" and len(fake_server.requests) == 1
+
+
+def test_onfleet_task_update_clone_and_destination(fake_server):
+    fake_server.route("PUT", "/tasks/t1", lambda req: (200, {}, {"id": "t1", **req.json}))
+    items = output(of(fake_server, {"operation": "update", "id": "t1", "updateFields": {"notes": "new"}}))
+    assert items[0]["json"] == {"id": "t1", "notes": "new"}
+    fake_server.route("POST", "/tasks/t1/clone", (200, {}, {"id": "t9"}))
+    output(of(fake_server, {"operation": "clone", "id": "t1",
+                            "overrideFields": {"includeMetadata": True, "notes": "copy", "serviceTime": 5}}))
+    assert fake_server.last().json == {"options": {"includeMetadata": True,
+                                                   "overrides": {"notes": "copy", "serviceTime": 5}}}
+    fake_server.route("POST", "/destinations", (200, {}, {"id": "d1"}))
+    params = {"resource": "destination", "operation": "create", "unparsed": False, "addressNumber": "1",
+              "addressStreet": "Main", "addressCity": "X", "addressCountry": "US",
+              "additionalFields": {"addressPostalCode": "12345"}}
+    assert output(of(fake_server, params))[0]["json"] == {"id": "d1"}
+    assert fake_server.last().json == {"address": {"number": "1", "street": "Main", "city": "X", "country": "US",
+                                                   "postalCode": "12345"}}
+    fake_server.route("GET", "/destinations/d1", (200, {}, {"id": "d1"}))
+    assert output(of(fake_server, {"resource": "destination", "operation": "get", "id": "d1"}))[0]["json"] == {
+        "id": "d1"}
+
+
+def test_onfleet_api_error_and_continue_on_fail(fake_server):
+    body = {"code": "InvalidArgument", "message": {"error": 1000, "message": "Task not found"}}
+    fake_server.route("GET", "/tasks/shortId/nope", (404, {}, body))
+    err = error(of(fake_server, {"operation": "get", "id": "nope"}))
+    assert err["message"] == "The resource you are requesting could not be found"
+    items = output(of(fake_server, {"operation": "get", "id": "nope"}, continue_on_fail=True))
+    assert items == [{"json": {"error": "NodeApiError: The resource you are requesting could not be found"},
+                      "pairedItem": {"item": 0}}]
+
+
+def test_onfleet_unsupported(fake_server):
+    err = error(of(fake_server, {"resource": "worker", "operation": "getAll"}))
+    assert err["message"] == "Onfleet: operation 'worker/getAll' is not supported yet"
