@@ -312,3 +312,127 @@ def test_contacts_error_continue_on_fail_and_unsupported(fake_server):
                     "pairedItem": {"item": 0}}]
     err = error(_contacts(fake_server, {"resource": "contactGroup", "operation": "get"}))
     assert "not supported yet" in err["message"]
+
+
+# -- Google BigQuery -------------------------------------------------------------------------------
+
+BQ = "n8n-nodes-base.googleBigQuery"
+BQ_CREDS = {"googleBigQueryOAuth2Api": {"oauthTokenData": {"access_token": "bq-token"}}}
+SCHEMA = {"fields": [{"name": "name", "type": "STRING"}, {"name": "n", "type": "INTEGER"},
+                     {"name": "at", "type": "TIMESTAMP"}, {"name": "meta", "type": "JSON"},
+                     {"name": "tags", "type": "STRING", "mode": "REPEATED"}]}
+ROW = {"f": [{"v": "iss"}, {"v": "42"}, {"v": "1.7E9"}, {"v": "{\"a\": 1}"}, {"v": [{"v": "x"}, {"v": "y"}]}]}
+
+
+def _bq(server: FakeServer, params: dict, *, version=2.1, items=None, continue_on_fail=False, sleeps=None):
+    return run_service(BQ, version, params, items=items, credentials=BQ_CREDS,
+                       base_urls={"googleBigQuery": server.url}, continue_on_fail=continue_on_fail, sleeps=sleeps)
+
+
+def test_bigquery_v21_execute_query_done_with_pages(fake_server):
+    def jobs(req):
+        assert req.headers["authorization"] == "Bearer bq-token"
+        assert req.json == {"configuration": {"query": {"query": "SELECT * FROM t WHERE x = 'a'",
+                                                        "useLegacySql": False}}}
+        return 200, {}, {"jobReference": {"jobId": "J1", "location": "US"}, "status": {"state": "DONE"}}
+
+    def results(req):
+        assert req.arg("location") == "US" and req.arg("maxResults") == "1000" and req.arg("timeoutMs") == "10000"
+        if req.arg("pageToken") is None:
+            return 200, {}, {"schema": SCHEMA, "rows": [ROW], "pageToken": "P2", "jobComplete": True}
+        return 200, {}, {"schema": SCHEMA, "rows": [{"f": [{"v": "b"}, {"v": None}, {"v": None}, {"v": None},
+                                                           {"v": []}]}], "jobComplete": True}
+
+    fake_server.route("POST", "/v2/projects/proj/jobs", jobs)
+    fake_server.route("GET", "/v2/projects/proj/queries/J1", results)
+    params = {"options": {}, "sqlQuery": "={{ $json.query }}",
+              "projectId": {"__rl": True, "mode": "list", "value": "proj"}}
+    out = output(_bq(fake_server, params, items=[{"json": {"query": "SELECT * FROM t WHERE x = '{{ 'a' }}'"}}]))
+    assert out == [{"json": {"name": "iss", "n": "42", "at": "2023-11-14T22:13:20.000Z", "meta": {"a": 1},
+                             "tags": ["x", "y"]}, "pairedItem": {"item": 0}},
+                   {"json": {"name": "b", "n": None, "at": None, "meta": None, "tags": []}, "pairedItem": {"item": 0}}]
+
+
+def test_bigquery_v2_polls_running_job_and_options(fake_server):
+    sleeps: list[float] = []
+    polls = []
+
+    def results(req):
+        polls.append(req.query)
+        if len(polls) < 3:
+            return 200, {}, {"jobComplete": False}
+        return 200, {}, {"jobComplete": True, "schema": SCHEMA, "rows": [ROW]}
+
+    def jobs(req):
+        query = req.json["configuration"]["query"]
+        assert query == {"dryRun": False, "location": "EU", "returnAsNumbers": True, "query": "SELECT @a",
+                         "defaultDataset": {"datasetId": "ds", "projectId": "proj"}, "useLegacySql": False,
+                         "parameterMode": "NAMED",
+                         "queryParameters": [{"name": "a", "parameterType": {"type": "STRING"},
+                                              "parameterValue": {"value": "1"}}]}
+        return 200, {}, {"jobReference": {"jobId": "J2"}, "status": {"state": "RUNNING"}}
+
+    fake_server.route("POST", "/v2/projects/proj/jobs", jobs)
+    fake_server.route("GET", "/v2/projects/proj/queries/J2", results)
+    params = {"sqlQuery": "SELECT @a", "projectId": "proj",
+              "options": {"dryRun": False, "location": "EU", "returnAsNumbers": True, "defaultDataset": "ds",
+                          "includeSchema": True, "maxResults": 10,
+                          "queryParameters": {"namedParameters": [{"name": "a", "value": "1"}]}}}
+    out = output(_bq(fake_server, params, version=2, sleeps=sleeps))
+    # v2: TIMESTAMP stays as sent; polling results are not converted by returnAsNumbers (as in n8n)
+    assert out == [{"json": {"name": "iss", "n": "42", "at": "1.7E9", "meta": {"a": 1}, "tags": ["x", "y"],
+                             "_schema": SCHEMA["fields"]}, "pairedItem": {"item": 0}}]
+    assert sleeps == [1.0, 2.0]
+    assert polls[0] == {"location": ["EU"], "maxResults": ["10"], "timeoutMs": ["10000"]}
+
+
+def test_bigquery_v2_error_and_continue_on_fail(fake_server):
+    fake_server.route("POST", "/v2/projects/proj/jobs", (400, {}, {"error": {"code": 400, "message": "Syntax error",
+                                                                             "status": "INVALID_ARGUMENT"}}))
+    params = {"sqlQuery": "SELEC", "projectId": "proj"}
+    err = error(_bq(fake_server, params))
+    assert "Syntax error" in err["message"] + str(err.get("description"))
+    out = output(_bq(fake_server, params, continue_on_fail=True))
+    assert list(out[0]["json"]) == ["error"] and out[0]["pairedItem"] == {"item": 0}
+    err = error(_bq(fake_server, {"operation": "insert", "projectId": "proj"}))
+    assert "not supported yet" in err["message"]
+
+
+def test_bigquery_v1_record_create_corpus_shape(fake_server):
+    def insert(req):
+        body = req.json
+        assert re.fullmatch(r"[0-9a-f-]{36}", body["traceId"])
+        assert body["rows"] == [{"json": {"name": "iss", "latitude": 1.5, "longitude": 2, "timestamp": 9}},
+                                {"json": {"name": "iss2"}}]
+        assert list(body) == ["traceId", "rows"]
+        return 200, {}, {"kind": "bigquery#tableDataInsertAllResponse"}
+
+    fake_server.route("POST", "/v2/projects/supple-cabinet-289219/datasets/iss/tables/position/insertAll", insert)
+    params = {"columns": "name, latitude, longitude, timestamp", "options": {}, "tableId": "position",
+              "datasetId": "iss", "projectId": "supple-cabinet-289219"}
+    items = [{"json": {"name": "iss", "latitude": 1.5, "longitude": 2, "timestamp": 9, "other": 1}},
+             {"json": {"name": "iss2", "x": 0}}]
+    out = output(_bq(fake_server, params, version=1, items=items))
+    assert out == [{"json": {"kind": "bigquery#tableDataInsertAllResponse"},
+                    "pairedItem": [{"item": 0}, {"item": 1}]}]
+
+
+def test_bigquery_v1_record_get_all_simple_return_all(fake_server):
+    base = "/v2/projects/p/datasets/d/tables/t"
+    fake_server.route("GET", base, (200, {}, {"schema": {"fields": [{"name": "a"}, {"name": "b"}]}}))
+
+    def data(req):
+        if req.arg("pageToken") is None:
+            assert req.query == {"maxResults": ["100"]}
+            return 200, {}, {"rows": [{"f": [{"v": "1"}, {"v": "2"}]}], "pageToken": "N"}
+        return 200, {}, {"rows": [{"f": [{"v": "3"}, {"v": "4"}]}]}
+
+    fake_server.route("GET", base + "/data", data)
+    params = {"operation": "getAll", "projectId": "p", "datasetId": "d", "tableId": "t", "returnAll": True}
+    out = output(_bq(fake_server, params, version=1))
+    assert [it["json"] for it in out] == [{"a": "1", "b": "2"}, {"a": "3", "b": "4"}]
+    fake_server.route("GET", base + "/data", (200, {}, {"rows": [{"f": [{"v": "1"}]}]}))
+    params = {"operation": "getAll", "projectId": "p", "datasetId": "d", "tableId": "t", "simple": False, "limit": 5}
+    out = output(_bq(fake_server, params, version=1))
+    assert [it["json"] for it in out] == [{"f": [{"v": "1"}]}]
+    assert fake_server.last().query == {"maxResults": ["5"]}
