@@ -283,3 +283,40 @@ def test_microsoft_todo_lists_paging_delete_and_errors(fake_server):
                       "pairedItem": {"item": 0}}]
     err = error(todo(fake_server, {"resource": "checklistItem", "operation": "get"}))
     assert err["message"] == "Microsoft To Do: operation 'checklistItem/get' is not supported yet"
+
+
+ZU = {"zulipApi": {"url": "https://chat.example.com/", "email": "bot@x.io", "apiKey": "zu-key"}}
+
+
+def zu(server, params, **kw):
+    return run_service("n8n-nodes-base.zulip", 1, params, credentials=ZU, base_urls={"zulip": server.url}, **kw)
+
+
+def test_zulip_send_stream_and_private(fake_server):
+    fake_server.route("POST", "/messages", (200, {}, {"id": 42, "msg": "", "result": "success"}))
+    params = {"topic": "=tickets", "stream": "=customer support", "content": "=Open: 3", "operation": "sendStream"}
+    items = output(zu(fake_server, params))
+    assert items == [{"json": {"id": 42, "msg": "", "result": "success"}, "pairedItem": {"item": 0}}]
+    req = fake_server.last()
+    assert req.headers["authorization"] == "Basic Ym90QHguaW86enUta2V5"
+    assert req.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert req.form == {"type": ["stream"], "to": ["customer support"], "topic": ["tickets"], "content": ["Open: 3"]}
+    output(zu(fake_server, {"to": ["a@x.io", "b@x.io"], "content": "hi"}))
+    assert fake_server.last().form == {"type": ["private"], "to": ["a@x.io,b@x.io"], "content": ["hi"]}
+
+
+def test_zulip_streams_users_errors(fake_server):
+    fake_server.route("GET", "/streams", (200, {}, {"result": "success", "streams": [{"stream_id": 1}, {"stream_id": 2}]}))
+    items = output(zu(fake_server, {"resource": "stream", "operation": "getAll",
+                                    "additionalFields": {"includePublic": True}}))
+    assert [it["json"] for it in items] == [{"stream_id": 1}, {"stream_id": 2}]
+    assert fake_server.last().form == {"include_public": ["true"]}
+    fake_server.route("PATCH", "/messages/7", (200, {}, {"result": "success"}))
+    output(zu(fake_server, {"operation": "update", "messageId": 7,
+                            "updateFields": {"propagateMode": "changeLater", "topic": "t"}}))
+    assert fake_server.last().form == {"propagate_mode": ["change_later"], "topic": ["t"]}
+    fake_server.route("DELETE", "/users/9", (400, {}, {"result": "error", "msg": "No such user"}))
+    items = output(zu(fake_server, {"resource": "user", "operation": "deactivate", "userId": 9}, continue_on_fail=True))
+    assert items == [{"json": {"error": "Bad request - please check your parameters"}, "pairedItem": {"item": 0}}]
+    err = error(zu(fake_server, {"resource": "stream", "operation": "create"}))
+    assert err["message"] == "Zulip: operation 'stream/create' is not supported yet"
