@@ -8,15 +8,13 @@ the ``<service>.<region>.amazonaws.com`` host the node signed), checks ``X-Amz-T
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote
 
 import pytest
+from sigv4_check import authorization, signature_matches
 from svc_harness import error, output, run_service
 
 pytest_plugins = ("fakes",)
@@ -27,33 +25,16 @@ AWS = {"aws": {"region": REGION, "accessKeyId": AK, "secretAccessKey": SK}}
 JSON_TYPE = "application/x-amz-json-1.1"
 
 
-def _enc(text: str) -> str:
-    return quote(text, safe="-_.~")
-
-
 def verify_sigv4(req, secret: str, service: str) -> str | None:
     """SigV4 check as AWS does it (None when the signature is valid for ``service``)."""
-    auth = req.headers.get("authorization", "")
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
+    auth = authorization(req)
+    if auth is None:
         return "MissingAuthenticationTokenException"
-    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
-    _key, date, region, signed_service, _term = fields["Credential"].split("/")
-    if signed_service != service or req.headers.get("host") != f"{service}.{region}.amazonaws.com":
+    if auth.service != service or req.headers.get("host") != f"{service}.{auth.region}.amazonaws.com":
         return "InvalidSignatureException"
-    signed = fields["SignedHeaders"].split(";")
-    if not {"host", "x-amz-date", "content-type", "x-amz-target"} <= set(signed):
+    if not {"host", "x-amz-date", "content-type", "x-amz-target"} <= set(auth.signed_headers):
         return "IncompleteSignatureException"
-    query = "&".join(f"{k}={v}" for k, v in sorted((_enc(k), _enc(v)) for k, v in
-                                                   parse_qsl(req.raw_query, keep_blank_values=True)))
-    headers = "".join(f"{name}:{' '.join(req.headers.get(name, '').split())}\n" for name in signed)
-    canonical = "\n".join([req.method, req.path or "/", query, headers, ";".join(signed),
-                           hashlib.sha256(req.body).hexdigest()])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", req.headers["x-amz-date"], f"{date}/{region}/{service}/aws4_request",
-                         hashlib.sha256(canonical.encode()).hexdigest()])
-    key = ("AWS4" + secret).encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    if hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest() != fields["Signature"]:
+    if not signature_matches(req, secret, auth):
         return "InvalidSignatureException"
     return None
 

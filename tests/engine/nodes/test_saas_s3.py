@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote
 
 import pytest
+from sigv4_check import authorization, signature_matches
 from svc_harness import error, output, run_service
 
 from automatelanka.engine.nodes import _aws_sigv4 as sigv4
@@ -99,29 +99,16 @@ def test_sign_headers_adds_aws4_headers():
 
 def _verify(req, secret: str) -> str | None:
     """Recompute the request's SigV4 signature from what arrived on the wire (None when valid)."""
-    auth = req.headers.get("authorization", "")
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
+    auth = authorization(req)
+    if auth is None:
         return "missing AWS4 authorization"
-    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
-    _key, date, region, service, _term = fields["Credential"].split("/")
-    signed = fields["SignedHeaders"].split(";")
-    amz_date = req.headers["x-amz-date"]
     payload = req.headers.get("x-amz-content-sha256")
     if payload != hashlib.sha256(req.body).hexdigest():
         return "XAmzContentSHA256Mismatch"
-    if "host" not in signed or "x-amz-date" not in signed:
+    if "host" not in auth.signed_headers or "x-amz-date" not in auth.signed_headers:
         return "host and x-amz-date must be signed"
     uri = "/".join(quote(unquote(p), safe="-_.~") for p in req.path.split("/"))
-    query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in
-                     sorted(parse_qsl(req.raw_query, keep_blank_values=True)))
-    headers = "".join(f"{name}:{' '.join(req.headers.get(name, '').split())}\n" for name in signed)
-    canonical = "\n".join([req.method, uri, query, headers, ";".join(signed), payload])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, f"{date}/{region}/{service}/aws4_request",
-                         hashlib.sha256(canonical.encode()).hexdigest()])
-    key = ("AWS4" + secret).encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    if hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest() != fields["Signature"]:
+    if not signature_matches(req, secret, auth, uri=uri, payload_hash=payload):
         return "SignatureDoesNotMatch"
     return None
 

@@ -5,13 +5,12 @@ from what arrived on the wire and answers with SES's Query-API XML."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
 import pytest
+from sigv4_check import authorization, signature_matches
 from svc_harness import error, output, run_service
 
 pytest_plugins = ("fakes",)
@@ -24,33 +23,16 @@ META = "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>"
 # -- AWS SES -----------------------------------------------------------------------------------------------
 
 
-def _enc(text: str) -> str:
-    return quote(text, safe="-_.~")
-
-
 def _verify_ses(req, secret: str) -> str | None:
     """SigV4 check of a Query-API request as SES does it (None when the signature is valid)."""
-    auth = req.headers.get("authorization", "")
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
+    auth = authorization(req)
+    if auth is None:
         return "MissingAuthenticationToken"
-    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
-    _key, date, region, service, _term = fields["Credential"].split("/")
-    if service != "ses" or req.headers.get("host") != f"email.{region}.amazonaws.com":
+    if auth.service != "ses" or req.headers.get("host") != f"email.{auth.region}.amazonaws.com":
         return "SignatureDoesNotMatch"
-    signed = fields["SignedHeaders"].split(";")
-    if "host" not in signed or "x-amz-date" not in signed:
+    if "host" not in auth.signed_headers or "x-amz-date" not in auth.signed_headers:
         return "IncompleteSignature"
-    query = "&".join(f"{k}={v}" for k, v in sorted((_enc(k), _enc(v)) for k, v in
-                                                   parse_qsl(req.raw_query, keep_blank_values=True)))
-    headers = "".join(f"{name}:{' '.join(req.headers.get(name, '').split())}\n" for name in signed)
-    canonical = "\n".join([req.method, req.path or "/", query, headers, ";".join(signed),
-                           hashlib.sha256(req.body).hexdigest()])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", req.headers["x-amz-date"], f"{date}/{region}/{service}/aws4_request",
-                         hashlib.sha256(canonical.encode()).hexdigest()])
-    key = ("AWS4" + secret).encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    if hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest() != fields["Signature"]:
+    if not signature_matches(req, secret, auth):
         return "SignatureDoesNotMatch"
     return None
 
