@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -194,6 +195,11 @@ class RedisBus(EventBus):
             self._client.close()
 
 
+#: Events every stream must see: a publisher waits this long for a full peer queue to drain.
+LIFECYCLE_EVENTS = frozenset({"run_started", "run_finished"})
+LIFECYCLE_PATIENCE_S = 0.05
+
+
 class SocketBus(LocalBus):
     """In-process pub/sub that also reaches the other processes using ``directory``.
 
@@ -202,8 +208,9 @@ class SocketBus(LocalBus):
     publishing sends each event to every other socket there. The directory listing is re-read only
     when the directory changes (one ``stat`` per event), so with no subscriber elsewhere
     publishing costs no more than a local bus. A thread per listening process takes datagrams as
-    they come. Sends never block: an event a process cannot take is dropped (streams fall back to
-    the database for the run's end).
+    they come. Sends never block for long: a node event a process cannot take at once is dropped;
+    a run's start or end waits up to ``LIFECYCLE_PATIENCE_S`` for the peer's queue to drain (streams
+    also fall back to the database for the run's end).
     """
 
     #: Longest socket path the kernel accepts (sun_path is 108 bytes with its NUL).
@@ -232,13 +239,29 @@ class SocketBus(LocalBus):
             data = json.dumps([_key(workspace_id), event], default=str).encode()
         except (TypeError, ValueError):  # pragma: no cover - events are plain JSON
             return
+        patience = LIFECYCLE_PATIENCE_S if event.get("type") in LIFECYCLE_EVENTS else 0.0
         for peer in peers:
+            self._send(peer, data, patience)
+
+    def _send(self, peer: str, data: bytes, patience: float) -> None:
+        """Send without blocking; a full queue is retried for up to ``patience`` seconds, then the
+        event is dropped (a node event at once: a run's start and end are worth a short wait)."""
+        deadline = time.monotonic() + patience
+        while True:
             try:
                 self._sender.sendto(data, peer)
+                return
             except (ConnectionRefusedError, FileNotFoundError):  # its process is gone
                 self._forget(peer)
-            except OSError:  # full (BlockingIOError) or too large: dropped
+                return
+            except BlockingIOError:  # its queue is full (net.unix.max_dgram_qlen datagrams)
+                if time.monotonic() >= deadline:
+                    log.debug("dropping a run event for %s: its queue stayed full", peer)
+                    return
+                time.sleep(0.001)
+            except OSError:  # too large: dropped
                 log.debug("dropping a run event for %s", peer, exc_info=True)
+                return
 
     def listened(self, workspace_id: uuid.UUID | str) -> bool:
         """A subscriber here for the workspace, or another process with subscribers (which may

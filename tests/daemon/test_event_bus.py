@@ -87,6 +87,38 @@ def test_publishing_skips_and_removes_the_socket_of_a_dead_process(short_dir: Pa
         bus.close()
 
 
+def test_a_full_peer_queue_drops_node_events_at_once_but_a_runs_end_waits_for_room(short_dir: Path) -> None:
+    """A peer's datagram queue holds ten events; a busy peer loses node events, not a run's end."""
+    peer = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    peer.bind(str(short_dir / "1-peer.sock"))
+    bus = SocketBus(short_dir)
+    received: list[dict] = []
+
+    def drain_soon() -> None:
+        time.sleep(0.01)  # busy for a moment, then reads everything queued
+        peer.settimeout(0.5)
+        try:
+            while True:
+                received.append(json.loads(peer.recv(1 << 16))[1])
+        except OSError:
+            pass
+
+    try:
+        started = time.monotonic()
+        for i in range(30):
+            bus.publish(uuid.uuid4(), {"type": "node_finished", "i": i})
+        assert time.monotonic() - started < 0.05  # node events never wait
+        reader = threading.Thread(target=drain_soon)
+        reader.start()
+        bus.publish(uuid.uuid4(), {"type": "run_finished"})
+        reader.join()
+        kinds = [e["type"] for e in received]
+        assert kinds.count("node_finished") < 30 and kinds[-1] == "run_finished"
+    finally:
+        bus.close()
+        peer.close()
+
+
 def test_a_bus_is_listened_only_while_someone_here_or_in_another_process_subscribes(short_dir: Path) -> None:
     """Publishers skip building per-node events nobody reads (``listened``)."""
     mine, other = str(uuid.uuid4()), str(uuid.uuid4())
