@@ -37,12 +37,13 @@ from zoneinfo import ZoneInfo
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_string
 from automatelanka.engine.nodes._http import base_url
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import json_array, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
 from automatelanka.engine.nodes.date_time import parse_js_date
-from automatelanka.engine.nodes.zoom import js_str, moment_parse
+from automatelanka.engine.nodes.zoom import moment_parse
 
 DISPLAY = "ClickUp"
 _HEADERS = {"Content-Type": "application/json"}
@@ -188,7 +189,7 @@ class _ClickUp:
 
     def s(self, name: str, i: int) -> str:
         """A parameter as a path segment (``${value}``)."""
-        return js_str(self.ctx.param(name, i, ""))
+        return js_string(self.ctx.param(name, i, ""))
 
     def fields(self, name: str, i: int) -> dict[str, Any]:
         value = self.ctx.param(name, i, {})

@@ -29,11 +29,11 @@ from zoneinfo import ZoneInfo
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_string
 from automatelanka.engine.nodes._http import base_url, credential
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import json_array, unsupported
 from automatelanka.engine.nodes.base import NodeContext, register
-from automatelanka.engine.nodes.trello import _js_str
 
 DISPLAY = "Clockify"
 PAGE_SIZE = 50
@@ -118,8 +118,8 @@ class Clockify:
 
     def ws(self, i: int, *parts: str) -> str:
         """``workspaces/<workspaceId>/<parts...>`` with each part a parameter name or literal."""
-        segments = [f"workspaces/{_js_str(self.p('workspaceId', i, []))}"]
-        segments.extend(_js_str(self.p(part[1:], i)) if part.startswith("$") else part for part in parts)
+        segments = [f"workspaces/{js_string(self.p('workspaceId', i, []))}"]
+        segments.extend(js_string(self.p(part[1:], i)) if part.startswith("$") else part for part in parts)
         return "/".join(segments)
 
     def call(self, method: str, path: str, i: int, body: dict[str, Any] | None = None) -> Any:
@@ -197,7 +197,7 @@ class Clockify:
             _estimate(body)
             if op == "create":
                 return self.call("POST", tasks, i, body)
-            return self.call("PUT", f"{tasks}/{_js_str(self.p('taskId', i))}", i, body)
+            return self.call("PUT", f"{tasks}/{js_string(self.p('taskId', i))}", i, body)
         if op == "getAll":
             return_all = self.p("returnAll", i, False)
             self.qs.update(self.fields("filters", i))
@@ -205,7 +205,7 @@ class Clockify:
                 return self.all_items(tasks, i)
             self.qs["page-size"] = self.p("limit", i, 100)
             return self.call("GET", tasks, i)
-        return self.call("DELETE" if op == "delete" else "GET", f"{tasks}/{_js_str(self.p('taskId', i))}", i, {})
+        return self.call("DELETE" if op == "delete" else "GET", f"{tasks}/{js_string(self.p('taskId', i))}", i, {})
 
     def time_entry(self, i: int) -> Any:
         op = self.operation

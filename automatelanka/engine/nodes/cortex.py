@@ -27,6 +27,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_string
 from automatelanka.engine.nodes._http import credential
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import api_base, binary_bytes, json_array, per_item, unsupported
@@ -50,18 +51,8 @@ class _Cortex:
 
 
 def js_str(value: Any) -> str:
-    """JS template-literal text of a JSON value."""
-    if value is None:
-        return "undefined"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict):
-        return "[object Object]"
-    if isinstance(value, list):
-        return ",".join("" if v is None else js_str(v) for v in value)
-    return str(value)
+    """JS template-literal text of a parameter (``undefined`` when it is absent)."""
+    return "undefined" if value is None else js_string(value)
 
 
 def entity_label(entity: dict[str, Any]) -> str:

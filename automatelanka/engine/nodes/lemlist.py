@@ -26,6 +26,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_string
 from automatelanka.engine.nodes._http import base_url
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import per_item, unsupported
@@ -100,20 +101,9 @@ def _listing(path: str, *, filters: bool) -> Callable[[NodeContext, _Lemlist, in
 
 
 def _lead_path(ctx: NodeContext, i: int) -> str:
-    return f"/campaigns/{_js_str(ctx.param('campaignId', i, []))}/leads/{_js_str(ctx.param('email', i, ''))}"
+    return f"/campaigns/{js_string(ctx.param('campaignId', i, []))}/leads/{js_string(ctx.param('email', i, ''))}"
 
 
-def _js_str(value: Any) -> str:
-    """A value as a JS template literal prints it (``[]`` -> ``""``)."""
-    if isinstance(value, list):
-        return ",".join(_js_str(v) for v in value)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _lead_create(ctx: NodeContext, api: _Lemlist, i: int) -> Any:
@@ -134,12 +124,12 @@ def _enrich_person(ctx: NodeContext, api: _Lemlist, i: int) -> Any:
 
 def _campaign_stats(ctx: NodeContext, api: _Lemlist, i: int) -> Any:
     qs = {name: ctx.param(name, i, "") for name in ("startDate", "endDate", "timezone")}
-    return api.request("GET", f"/campaigns/{_js_str(ctx.param('campaignId', i, []))}/stats", i, qs=qs)
+    return api.request("GET", f"/campaigns/{js_string(ctx.param('campaignId', i, []))}/stats", i, qs=qs)
 
 
 def _by_email(method: str, prefix: str) -> Callable[[NodeContext, _Lemlist, int], Any]:
     def run(ctx: NodeContext, api: _Lemlist, i: int) -> Any:
-        return api.request(method, f"{prefix}/{_js_str(ctx.param('email', i, ''))}", i)
+        return api.request(method, f"{prefix}/{js_string(ctx.param('email', i, ''))}", i)
     return run
 
 
@@ -162,9 +152,9 @@ _V2: dict[tuple[str, str], Operation] = {
     ("campaign", "getAll"): _listing("/campaigns", filters=True),
     ("campaign", "getStats"): _campaign_stats,
     ("team", "getCredits"): lambda ctx, api, i: api.request("GET", "/team/credits", i),
-    ("enrich", "get"): lambda ctx, api, i: api.request("GET", f"/enrich/{_js_str(ctx.param('enrichId', i, ''))}", i),
+    ("enrich", "get"): lambda ctx, api, i: api.request("GET", f"/enrich/{js_string(ctx.param('enrichId', i, ''))}", i),
     ("enrich", "enrichLead"): lambda ctx, api, i: api.request(
-        "POST", f"/leads/{_js_str(ctx.param('leadId', i, ''))}/enrich/", i, qs=_enrich_flags(ctx, i)),
+        "POST", f"/leads/{js_string(ctx.param('leadId', i, ''))}/enrich/", i, qs=_enrich_flags(ctx, i)),
     ("enrich", "enrichPerson"): _enrich_person,
 }
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_string
 from automatelanka.engine.nodes._http import base_url, credential
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import per_item, unsupported
@@ -58,7 +59,7 @@ def _locator(ctx: NodeContext, name: str, i: int, url_regex: str, display: str) 
         return value
     if value.get("mode") == "url":
         text = value.get("value")
-        match = re.search(url_regex, text if isinstance(text, str) else _js_str(text))
+        match = re.search(url_regex, text if isinstance(text, str) else js_string(text))
         if match is None:
             raise NodeError(f"ERROR: {display} parameter's value is invalid. This is likely because the URL "
                             "entered is incorrect", description=f"Please check the URL provided for {display}",
@@ -75,19 +76,6 @@ def _board(ctx: NodeContext, i: int, name: str = "id") -> Any:
     return _locator(ctx, name, i, _BOARD_URL, "Board")
 
 
-def _js_str(value: Any) -> str:
-    """``${value}`` in a template literal, for the values a parameter can hold."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict):
-        return "[object Object]"
-    if isinstance(value, list):
-        return ",".join("" if v is None else _js_str(v) for v in value)
-    return str(value)
 
 
 def _p(ctx: NodeContext, name: str, i: int) -> Any:
@@ -121,17 +109,17 @@ def _board_create(ctx: NodeContext, i: int) -> Req:
 
 
 def _board_get(ctx: NodeContext, i: int) -> Req:
-    return _with_qs("GET", f"boards/{_js_str(_board(ctx, i))}", _fields(ctx, "additionalFields", i))
+    return _with_qs("GET", f"boards/{js_string(_board(ctx, i))}", _fields(ctx, "additionalFields", i))
 
 
 def _board_update(ctx: NodeContext, i: int) -> Req:
-    return _with_qs("PUT", f"boards/{_js_str(_board(ctx, i))}", _fields(ctx, "updateFields", i))
+    return _with_qs("PUT", f"boards/{js_string(_board(ctx, i))}", _fields(ctx, "updateFields", i))
 
 
 # -- board member -----------------------------------------------------------------------------------
 
 def _member_add(ctx: NodeContext, i: int) -> Req:
-    endpoint = f"boards/{_js_str(_p(ctx, 'id', i))}/members/{_js_str(_p(ctx, 'idMember', i))}"
+    endpoint = f"boards/{js_string(_p(ctx, 'id', i))}/members/{js_string(_p(ctx, 'idMember', i))}"
     options = _fields(ctx, "additionalFields", i)
     return Req("PUT", endpoint, qs={"type": ctx.param("type", i, "normal"),
                                     "allowBillableGuest": options.get("allowBillableGuest", False)})
@@ -139,13 +127,13 @@ def _member_add(ctx: NodeContext, i: int) -> Req:
 
 def _member_invite(ctx: NodeContext, i: int) -> Req:
     options = _fields(ctx, "additionalFields", i)
-    return Req("PUT", f"boards/{_js_str(_p(ctx, 'id', i))}/members",
+    return Req("PUT", f"boards/{js_string(_p(ctx, 'id', i))}/members",
                body={"fullName": options.get("fullName")},
                qs={"email": _p(ctx, "email", i), "type": options.get("type")})
 
 
 def _member_remove(ctx: NodeContext, i: int) -> Req:
-    return Req("DELETE", f"boards/{_js_str(_p(ctx, 'id', i))}/members/{_js_str(_p(ctx, 'idMember', i))}")
+    return Req("DELETE", f"boards/{js_string(_p(ctx, 'id', i))}/members/{js_string(_p(ctx, 'idMember', i))}")
 
 
 # -- card, comment ----------------------------------------------------------------------------------
@@ -157,22 +145,22 @@ def _card_create(ctx: NodeContext, i: int) -> Req:
 
 
 def _card_id(ctx: NodeContext, i: int) -> str:
-    return _js_str(_card(ctx, i, "id"))
+    return js_string(_card(ctx, i, "id"))
 
 
 def _comment_create(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i))
+    card = js_string(_card(ctx, i))
     return Req("POST", f"cards/{card}/actions/comments", body={"text": _p(ctx, "text", i)})
 
 
 def _comment_delete(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i))
-    return Req("DELETE", f"/cards/{card}/actions/{_js_str(_p(ctx, 'commentId', i))}/comments")
+    card = js_string(_card(ctx, i))
+    return Req("DELETE", f"/cards/{card}/actions/{js_string(_p(ctx, 'commentId', i))}/comments")
 
 
 def _comment_update(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i))
-    return Req("PUT", f"cards/{card}/actions/{_js_str(_p(ctx, 'commentId', i))}/comments",
+    card = js_string(_card(ctx, i))
+    return Req("PUT", f"cards/{card}/actions/{js_string(_p(ctx, 'commentId', i))}/comments",
                qs={"text": _p(ctx, "text", i)})
 
 
@@ -184,27 +172,27 @@ def _list_create(ctx: NodeContext, i: int) -> Req:
 
 
 def _list_archive(ctx: NodeContext, i: int) -> Req:
-    return Req("PUT", f"lists/{_js_str(_p(ctx, 'id', i))}/closed", qs={"value": ctx.param("archive", i, False)})
+    return Req("PUT", f"lists/{js_string(_p(ctx, 'id', i))}/closed", qs={"value": ctx.param("archive", i, False)})
 
 
 # -- attachment, checklist --------------------------------------------------------------------------
 
 def _attachment_create(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i, display="Card ID"))
+    card = js_string(_card(ctx, i, display="Card ID"))
     body = {"url": _p(ctx, "url", i), **_fields(ctx, "additionalFields", i)}
     return Req("POST", f"cards/{card}/attachments", body=body)
 
 
 def _attachment(method: str, *, with_id: bool, fields: bool) -> Callable[[NodeContext, int], Req]:
     def build(ctx: NodeContext, i: int) -> Req:
-        card = _js_str(_card(ctx, i, display="Card ID"))
-        endpoint = f"cards/{card}/attachments" + (f"/{_js_str(_p(ctx, 'id', i))}" if with_id else "")
+        card = js_string(_card(ctx, i, display="Card ID"))
+        endpoint = f"cards/{card}/attachments" + (f"/{js_string(_p(ctx, 'id', i))}" if with_id else "")
         return Req(method, endpoint, qs=_fields(ctx, "additionalFields", i) if fields else {})
     return build
 
 
 def _checklist_create(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i))
+    card = js_string(_card(ctx, i))
     body = {"name": _p(ctx, "name", i), **_fields(ctx, "additionalFields", i)}
     return Req("POST", f"cards/{card}/checklists", body=body)
 
@@ -212,15 +200,15 @@ def _checklist_create(ctx: NodeContext, i: int) -> Req:
 def _card_path(suffix: str, method: str, *, fields: bool) -> Callable[[NodeContext, int], Req]:
     """A request on ``cards/<cardId>/<suffix>`` where ``{name}`` in ``suffix`` is a parameter."""
     def build(ctx: NodeContext, i: int) -> Req:
-        card = _js_str(_card(ctx, i))
-        path = re.sub(r"\{(\w+)\}", lambda m: _js_str(_p(ctx, m.group(1), i)), suffix)
+        card = js_string(_card(ctx, i))
+        path = re.sub(r"\{(\w+)\}", lambda m: js_string(_p(ctx, m.group(1), i)), suffix)
         return Req(method, f"cards/{card}/{path}", qs=_fields(ctx, "additionalFields", i) if fields else {})
     return build
 
 
 def _check_item_create(ctx: NodeContext, i: int) -> Req:
     body = {"name": _p(ctx, "name", i), **_fields(ctx, "additionalFields", i)}
-    return Req("POST", f"checklists/{_js_str(_p(ctx, 'checklistId', i))}/checkItems", body=body)
+    return Req("POST", f"checklists/{js_string(_p(ctx, 'checklistId', i))}/checkItems", body=body)
 
 
 # -- label ------------------------------------------------------------------------------------------
@@ -231,19 +219,19 @@ def _label_create(ctx: NodeContext, i: int) -> Req:
 
 
 def _label_add(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i, display="Card ID"))
+    card = js_string(_card(ctx, i, display="Card ID"))
     return Req("POST", f"/cards/{card}/idLabels", body={"value": _p(ctx, "id", i)})
 
 
 def _label_remove(ctx: NodeContext, i: int) -> Req:
-    card = _js_str(_card(ctx, i, display="Card ID"))
-    return Req("DELETE", f"/cards/{card}/idLabels/{_js_str(_p(ctx, 'id', i))}")
+    card = js_string(_card(ctx, i, display="Card ID"))
+    return Req("DELETE", f"/cards/{card}/idLabels/{js_string(_p(ctx, 'id', i))}")
 
 
 def _by_id(method: str, prefix: str, fields: str | None = None) -> Callable[[NodeContext, int], Req]:
     """``<method> <prefix>/<id>`` with the ``fields`` collection (if any) as the query string."""
     def build(ctx: NodeContext, i: int) -> Req:
-        return Req(method, f"{prefix}/{_js_str(_p(ctx, 'id', i))}", qs=_fields(ctx, fields, i) if fields else {})
+        return Req(method, f"{prefix}/{js_string(_p(ctx, 'id', i))}", qs=_fields(ctx, fields, i) if fields else {})
     return build
 
 
@@ -251,10 +239,10 @@ def _by_id(method: str, prefix: str, fields: str | None = None) -> Callable[[Nod
 
 OPERATIONS: dict[tuple[str, str], Callable[[NodeContext, int], Req]] = {
     ("board", "create"): _board_create,
-    ("board", "delete"): lambda ctx, i: Req("DELETE", f"boards/{_js_str(_board(ctx, i))}"),
+    ("board", "delete"): lambda ctx, i: Req("DELETE", f"boards/{js_string(_board(ctx, i))}"),
     ("board", "get"): _board_get,
     ("board", "update"): _board_update,
-    ("boardMember", "getAll"): lambda ctx, i: _listing(ctx, i, f"boards/{_js_str(_p(ctx, 'id', i))}/members",
+    ("boardMember", "getAll"): lambda ctx, i: _listing(ctx, i, f"boards/{js_string(_p(ctx, 'id', i))}/members",
                                                        extra=False),
     ("boardMember", "add"): _member_add,
     ("boardMember", "invite"): _member_invite,
@@ -269,8 +257,8 @@ OPERATIONS: dict[tuple[str, str], Callable[[NodeContext, int], Req]] = {
     ("list", "archive"): _list_archive,
     ("list", "create"): _list_create,
     ("list", "get"): _by_id("GET", "lists", "additionalFields"),
-    ("list", "getAll"): lambda ctx, i: _listing(ctx, i, f"boards/{_js_str(_p(ctx, 'id', i))}/lists"),
-    ("list", "getCards"): lambda ctx, i: _listing(ctx, i, f"lists/{_js_str(_p(ctx, 'id', i))}/cards"),
+    ("list", "getAll"): lambda ctx, i: _listing(ctx, i, f"boards/{js_string(_p(ctx, 'id', i))}/lists"),
+    ("list", "getCards"): lambda ctx, i: _listing(ctx, i, f"lists/{js_string(_p(ctx, 'id', i))}/cards"),
     ("list", "update"): _by_id("PUT", "lists", "updateFields"),
     ("attachment", "create"): _attachment_create,
     ("attachment", "delete"): _attachment("DELETE", with_id=True, fields=False),
@@ -288,7 +276,7 @@ OPERATIONS: dict[tuple[str, str], Callable[[NodeContext, int], Req]] = {
     ("label", "create"): _label_create,
     ("label", "delete"): _by_id("DELETE", "labels"),
     ("label", "get"): _by_id("GET", "labels", "additionalFields"),
-    ("label", "getAll"): lambda ctx, i: _with_qs("GET", f"board/{_js_str(_board(ctx, i, 'boardId'))}/labels",
+    ("label", "getAll"): lambda ctx, i: _with_qs("GET", f"board/{js_string(_board(ctx, i, 'boardId'))}/labels",
                                                  _fields(ctx, "additionalFields", i)),
     ("label", "update"): _by_id("PUT", "labels", "updateFields"),
     ("label", "addLabel"): _label_add,

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_string
 from automatelanka.engine.nodes._http import base_url, credential
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import json_array, unsupported
@@ -49,19 +50,6 @@ _SETTINGS = (("cnMeeting", "cn_meeting"), ("inMeeting", "in_meeting"), ("joinBef
              ("registrationType", "registration_type"))
 
 
-def js_str(value: Any) -> str:
-    """``${value}`` in a JavaScript template literal (path segments)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict):
-        return "[object Object]"
-    if isinstance(value, list):
-        return ",".join("" if v is None else js_str(v) for v in value)
-    return str(value)
 
 
 def _truthy(value: Any) -> bool:
@@ -165,13 +153,13 @@ class _Zoom:
         return self.request("POST", "/users/me/meetings", i, body)
 
     def update(self, i: int) -> Any:
-        meeting = js_str(self.ctx.param("meetingId", i, ""))
+        meeting = js_string(self.ctx.param("meetingId", i, ""))
         fields = self.ctx.param("updateFields", i, {}) or {}
         self.request("PATCH", f"/meetings/{meeting}", i, _meeting_body(fields, None, lambda v: v))
         return {"success": True}
 
     def get(self, i: int) -> Any:
-        meeting = js_str(self.ctx.param("meetingId", i, ""))
+        meeting = js_string(self.ctx.param("meetingId", i, ""))
         fields = self.ctx.param("additionalFields", i, {}) or {}
         qs: dict[str, Any] = {}
         if _truthy(fields.get("showPreviousOccurrences")):
@@ -181,7 +169,7 @@ class _Zoom:
         return self.request("GET", f"/meetings/{meeting}", i, qs=qs)
 
     def delete(self, i: int) -> Any:
-        meeting = js_str(self.ctx.param("meetingId", i, ""))
+        meeting = js_string(self.ctx.param("meetingId", i, ""))
         fields = self.ctx.param("additionalFields", i, {}) or {}
         qs: dict[str, Any] = {}
         if _truthy(fields.get("scheduleForReminder")):
