@@ -270,6 +270,15 @@ def js_string(value: Any) -> str:
     return str(value)
 
 
+_LEADING_INT = re.compile(r"\s*([+-]?\d+)")
+
+
+def js_parse_int(value: Any) -> int | None:
+    """JavaScript ``parseInt(value, 10)``; ``None`` stands for NaN (JSON.stringify sends null)."""
+    match = _LEADING_INT.match(js_string(value))
+    return int(match.group(1)) if match else None
+
+
 _JS_WS = " \t\n\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _DECIMAL = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|Infinity)$")
 

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
-from automatelanka.engine.nodes._fields import js_string
+from automatelanka.engine.nodes._fields import js_parse_int, js_string
 from automatelanka.engine.nodes._http import base_url
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import json_array, unsupported
@@ -48,7 +48,6 @@ from automatelanka.engine.nodes.zoom import moment_parse
 DISPLAY = "ClickUp"
 _HEADERS = {"Content-Type": "application/json"}
 _DEFAULT_OPERATION = {"list": "customFields", "taskList": "add", "taskTag": "add", "timeEntryTag": "add"}
-_INT = re.compile(r"\s*([+-]?\d+)")
 
 
 # -- JavaScript conversions ----------------------------------------------------------------------
@@ -63,14 +62,6 @@ def _num(value: float | None) -> int | float | None:
     if value is None or math.isnan(value) or math.isinf(value):
         return None
     return int(value) if float(value).is_integer() else value
-
-
-def parse_int(value: Any) -> int | None:
-    """``parseInt(value, 10)`` (``None`` for NaN)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    match = _INT.match(str(value))
-    return int(match.group(1)) if match else None
 
 
 def to_number(value: Any) -> float | None:
@@ -124,7 +115,7 @@ def validate_json(value: Any) -> Any:
 
 
 def _csv_ints(value: Any) -> list[int | None]:
-    return [parse_int(part) for part in str(value).split(",")]
+    return [js_parse_int(part) for part in str(value).split(",")]
 
 
 def _times(factor: int) -> Callable[[Any], Any]:
@@ -357,7 +348,7 @@ def _task_set_custom_field(c: _ClickUp, i: int) -> Any:
         if value is None:
             raise NodeError("Value is invalid JSON!", item_index=i)
     elif to_number(value) is not None:
-        value = parse_int(value)
+        value = js_parse_int(value)
     return c.req("POST", f"/task/{task_id}/field/{field_id}", i, {"value": value})
 
 
@@ -411,7 +402,7 @@ _OPS[("checklist", "delete")] = _success("DELETE", "/checklist/{}", "checklist")
 
 @op("checklistItem", "create")
 def _checklist_item_create(c: _ClickUp, i: int) -> Any:
-    body = _copy(c.fields("additionalFields", i), {"name": c.p("name", i, "")}, (("assignee", "assignee", parse_int),))
+    body = _copy(c.fields("additionalFields", i), {"name": c.p("name", i, "")}, (("assignee", "assignee", js_parse_int),))
     data = c.req("POST", f"/checklist/{c.s('checklist', i)}/checklist_item", i, body)
     return _prop(data, "checklist")
 
@@ -419,7 +410,7 @@ def _checklist_item_create(c: _ClickUp, i: int) -> Any:
 @op("checklistItem", "update")
 def _checklist_item_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("name", "name", _same), ("parent", "parent", _same),
-                                                   ("assignee", "assignee", parse_int),
+                                                   ("assignee", "assignee", js_parse_int),
                                                    ("resolved", "resolved", _same)))
     path = f"/checklist/{c.s('checklist', i)}/checklist_item/{c.s('checklistItem', i)}"
     return _prop(c.req("PUT", path, i, body), "checklist")
@@ -433,7 +424,7 @@ _OPS[("checklistItem", "delete")] = _success("DELETE", "/checklist/{}/checklist_
 def _comment_create(c: _ClickUp, i: int) -> Any:
     on, target = c.s("commentOn", i), c.s("id", i)
     body = _copy(c.fields("additionalFields", i), {"comment_text": c.p("commentText", i, "")},
-                 (("assignee", "assignee", parse_int), ("notifyAll", "notify_all", _same)))
+                 (("assignee", "assignee", js_parse_int), ("notifyAll", "notify_all", _same)))
     return c.req("POST", f"/{on}/{target}/comment", i, body)
 
 
@@ -447,7 +438,7 @@ def _comment_get_all(c: _ClickUp, i: int) -> Any:
 @op("comment", "update")
 def _comment_update(c: _ClickUp, i: int) -> Any:
     body = _copy(c.fields("updateFields", i), {}, (("commentText", "comment_text", _same),
-                                                   ("assignee", "assignee", parse_int),
+                                                   ("assignee", "assignee", js_parse_int),
                                                    ("resolved", "resolved", _same)))
     c.req("PUT", f"/comment/{c.s('comment', i)}", i, body)
     return {"success": True}
@@ -484,7 +475,7 @@ _OPS[("folder", "get")] = _plain("GET", "/folder/{}", "folder")
 
 _LIST_FIELDS = (("content", "content", _same), ("dueDate", "due_date", date_ms),
                 ("dueDateTime", "due_date_time", _same), ("priority", "priority", _same),
-                ("assignee", "assignee", parse_int), ("status", "status", _same))
+                ("assignee", "assignee", js_parse_int), ("status", "status", _same))
 
 
 @op("list", "create")

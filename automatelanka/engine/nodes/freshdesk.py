@@ -11,13 +11,13 @@ continue-on-fail gives ``{error: message}`` items paired with their input.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_parse_int
 from automatelanka.engine.nodes._http import credential
 from automatelanka.engine.nodes._rest import Api, decode
 from automatelanka.engine.nodes._svc import per_item, unsupported
@@ -42,12 +42,6 @@ def _capitalize(value: Any) -> str:
     return value[:1].upper() + value[1:] if isinstance(value, str) else ""
 
 
-def _parse_int(value: Any) -> int | None:
-    """``parseInt(value, 10)`` (``None`` for NaN, which JSON sends as null)."""
-    match = re.match(r"\s*([+-]?\d+)", str(value))
-    return int(match.group(1)) if match else None
-
-
 def _is_nan(value: Any) -> bool:
     """JavaScript ``isNaN(value)`` for strings and numbers."""
     if isinstance(value, bool) or value is None:
@@ -70,7 +64,7 @@ def _requester(body: dict[str, Any], kind: Any, value: Any, i: int, check: Calla
     if kind == "requesterId":
         if check(value):
             raise NodeError("Requester Id must be a number", item_index=i)
-        body["requester_id"] = _parse_int(value)
+        body["requester_id"] = js_parse_int(value)
     elif kind in _REQUESTER_KEYS:
         body[_REQUESTER_KEYS[kind]] = value
 
@@ -107,7 +101,7 @@ def _ticket_update(ctx: NodeContext, api: Api, i: int, qs: Qs) -> Any:
     body: dict[str, Any] = {}
     if fields.get("requester"):
         _requester(body, fields["requester"], fields.get("requesterIdentificationValue"), i,
-                   lambda v: _parse_int(v) is None)
+                   lambda v: js_parse_int(v) is None)
     for name, table in (("status", STATUS), ("priority", PRIORITY), ("source", SOURCE)):
         if fields.get(name) and _capitalize(fields[name]) in table:
             body[name] = table[_capitalize(fields[name])]

@@ -104,8 +104,6 @@ def _lead_path(ctx: NodeContext, i: int) -> str:
     return f"/campaigns/{js_string(ctx.param('campaignId', i, []))}/leads/{js_string(ctx.param('email', i, ''))}"
 
 
-
-
 def _lead_create(ctx: NodeContext, api: _Lemlist, i: int) -> Any:
     fields = dict(ctx.param("additionalFields", i, {}) or {})
     qs = {"deduplicate": fields.pop("deduplicate")} if "deduplicate" in fields else {}

@@ -16,6 +16,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_parse_int
 from automatelanka.engine.nodes._http import base_url, credential
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import per_item, unsupported
@@ -45,7 +46,7 @@ def _message(ctx: NodeContext, i: int, template: bool) -> dict[str, Any]:
     body: dict[str, Any] = {"From": {"Email": ctx.param("fromEmail", i, "")}, "Subject": ctx.param("subject", i, ""),
                             "To": _emails(ctx.param("toEmail", i, "")), "Cc": [], "Bcc": [], "Variables": {}}
     if template:
-        body["TemplateID"] = _parse_int(ctx.param("templateId", i, ""))
+        body["TemplateID"] = js_parse_int(ctx.param("templateId", i, ""))
     body["Variables"] = _variables(ctx, i)
     if not template:
         if ctx.param("html", i, ""):
@@ -71,14 +72,6 @@ def _message(ctx: NodeContext, i: int, template: bool) -> dict[str, Any]:
     if fields.get("priority"):
         body["Priority"] = fields["priority"]
     return body
-
-
-def _parse_int(value: Any) -> int | None:
-    """``parseInt(value, 10)`` (``None`` for NaN, which JSON sends as null)."""
-    import re
-
-    match = re.match(r"\s*([+-]?\d+)", str(value))
-    return int(match.group(1)) if match else None
 
 
 def _send_email(ctx: NodeContext, i: int, template: bool) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeApiError, NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_parse_int
 from automatelanka.engine.nodes._http import base_url, credential
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import unsupported
@@ -34,13 +35,6 @@ def _add_fields(target: dict[str, Any], fields: dict[str, Any]) -> None:
                 target[prop.get("name")] = prop.get("value")
         else:
             target[key] = value
-
-
-def _parse_int(value: Any) -> Any:
-    import re
-
-    match = re.match(r"\s*([+-]?\d+)", str(value))
-    return int(match.group(1)) if match else None
 
 
 def _lead_fields(body: dict[str, Any], fields: dict[str, Any]) -> None:
@@ -130,11 +124,11 @@ def _request(ctx: NodeContext, resource: str, operation: str, i: int) -> tuple[s
         if resource != "deal" and extra.get("exactMatch"):
             qs["exact_match"] = extra["exactMatch"]
         if extra.get("organizationId") and resource != "organization":
-            qs["organization_id"] = _parse_int(extra["organizationId"])
+            qs["organization_id"] = js_parse_int(extra["organizationId"])
         if extra.get("includeFields") and resource != "organization":
             qs["include_fields"] = extra["includeFields"]
         if resource == "deal" and extra.get("personId"):
-            qs["person_id"] = _parse_int(extra["personId"])
+            qs["person_id"] = js_parse_int(extra["personId"])
         if resource == "deal" and extra.get("status"):
             qs["status"] = extra["status"]
         return "GET", f"{path}/search", body, qs, return_all

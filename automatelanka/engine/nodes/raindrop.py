@@ -15,6 +15,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_parse_int
 from automatelanka.engine.nodes._http import base_url
 from automatelanka.engine.nodes._rest import Api
 from automatelanka.engine.nodes._svc import json_array, unsupported
@@ -73,23 +74,8 @@ def _collection_create(ctx: NodeContext, api: Api, i: int) -> Any:
     if fields.get("cover"):
         body["cover"] = [body["cover"]]
     if fields.get("parentId"):
-        body["parent.$id"] = _parse_int(fields["parentId"])
+        body["parent.$id"] = js_parse_int(fields["parentId"])
     return _get(api.call("POST", "/collection", i, body=body), "item")
-
-
-def _parse_int(value: Any) -> Any:
-    """``parseInt(value, 10)`` (``None`` for NaN, which JSON.stringify writes as null)."""
-    text = str(value).strip()
-    digits = ""
-    for index, char in enumerate(text):
-        if char.isdigit() or (index == 0 and char in "+-"):
-            digits += char
-        else:
-            break
-    try:
-        return int(digits)
-    except ValueError:
-        return None
 
 
 def _collection_update(ctx: NodeContext, api: Api, i: int) -> Any:
@@ -101,7 +87,7 @@ def _collection_update(ctx: NodeContext, api: Api, i: int) -> Any:
         raise unsupported(DISPLAY, "collection", "update with a cover upload")
     body: dict[str, Any] = {}
     if fields.get("parentId"):
-        body["parent.$id"] = _parse_int(fields.pop("parentId"))
+        body["parent.$id"] = js_parse_int(fields.pop("parentId"))
     body.update({k: v for k, v in fields.items() if k != "binaryPropertyName"})
     return _get(api.call("PUT", f"/collection/{collection_id}", i, body=body), "item")
 

@@ -76,8 +76,6 @@ def _board(ctx: NodeContext, i: int, name: str = "id") -> Any:
     return _locator(ctx, name, i, _BOARD_URL, "Board")
 
 
-
-
 def _p(ctx: NodeContext, name: str, i: int) -> Any:
     return ctx.param(name, i, "")
 
@@ -233,8 +231,6 @@ def _by_id(method: str, prefix: str, fields: str | None = None) -> Callable[[Nod
     def build(ctx: NodeContext, i: int) -> Req:
         return Req(method, f"{prefix}/{js_string(_p(ctx, 'id', i))}", qs=_fields(ctx, fields, i) if fields else {})
     return build
-
-
 
 
 OPERATIONS: dict[tuple[str, str], Callable[[NodeContext, int], Req]] = {

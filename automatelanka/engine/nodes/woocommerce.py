@@ -27,6 +27,7 @@ from typing import Any
 
 from automatelanka.engine.errors import NodeError
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_parse_int
 from automatelanka.engine.nodes._http import base_url, credential
 from automatelanka.engine.nodes._rest import Api, decode
 from automatelanka.engine.nodes._svc import json_array, unsupported
@@ -53,25 +54,6 @@ def _truthy(value: Any) -> bool:
     if isinstance(value, dict | list):
         return True
     return bool(value) and value == value  # NaN is falsy
-
-
-def _parse_int(value: Any) -> Any:
-    """``parseInt(value, 10)`` (``None`` stands for NaN, which JSON sends as null)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    text = str(value).strip()
-    digits = ""
-    for index, char in enumerate(text):
-        if char.isdigit() or (index == 0 and char in "+-"):
-            digits += char
-        else:
-            break
-    try:
-        return int(digits)
-    except ValueError:
-        return None
 
 
 def _map(value: Any, what: str, fn: Any) -> list[Any]:
@@ -163,7 +145,7 @@ def _set_fields(fields: dict[str, Any], body: dict[str, Any]) -> None:
     """``setFields``: keys snake-cased, ``tags`` as ``[{id}]``."""
     for name, value in fields.items():
         if name == "tags":
-            body["tags"] = _map(value, "fieldsToSet[fields]", lambda tag: {"id": _parse_int(tag)})
+            body["tags"] = _map(value, "fieldsToSet[fields]", lambda tag: {"id": js_parse_int(tag)})
         else:
             body[snake_case(name)] = value
 
@@ -190,7 +172,7 @@ def _product(woo: _Woo, operation: str, i: int) -> Any:
         _set_fields(fields, body)
         if _truthy(fields.get("categories")):
             body["categories"] = _map(fields["categories"], "additionalFields.categories",
-                                      lambda category: {"id": _parse_int(category)})
+                                      lambda category: {"id": js_parse_int(category)})
         return woo.call("POST", "/products", i, body=_product_body(ctx, body, i))
     if operation == "update":
         fields = ctx.param("updateFields", i, {}) or {}
@@ -270,7 +252,7 @@ def _order(woo: _Woo, operation: str, i: int) -> Any:
         body = {}
         for name, key, integer in _ORDER_UPDATE:
             if _truthy(fields.get(name)):
-                body[key] = _parse_int(fields[name]) if integer else fields[name]
+                body[key] = js_parse_int(fields[name]) if integer else fields[name]
         return woo.call("PUT", f"/orders/{ctx.param('orderId', i, '')}", i, body=_order_collections(ctx, body, i))
     if operation == "get":
         return woo.call("GET", f"/orders/{ctx.param('orderId', i, '')}", i, qs=woo.qs)
@@ -281,7 +263,7 @@ def _order(woo: _Woo, operation: str, i: int) -> Any:
                       ("decimalPoints", "dp"), ("product", "product"), ("order", "order"), ("orderBy", "orderby"),
                       ("search", "search"), ("status", "status")):
         if _truthy(options.get(name)):
-            woo.qs[key] = _parse_int(options[name]) if name in ("customer", "product") else options[name]
+            woo.qs[key] = js_parse_int(options[name]) if name in ("customer", "product") else options[name]
     return woo.get_all("/orders", i, woo.qs)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from automatelanka.engine.items import NodeOutput
+from automatelanka.engine.nodes._fields import js_parse_int
 from automatelanka.engine.nodes._http import credential, request
 from automatelanka.engine.nodes._rest import decode
 from automatelanka.engine.nodes._svc import api_base, per_item, unsupported
@@ -110,7 +111,7 @@ def _operation(ctx: NodeContext, wp: _Wp, resource: str, operation: str, i: int,
         return wp.call("POST", path, i, body)
     if operation == "update":
         record_id = p(id_param, i)
-        body = {"id": record_id if resource == "user" else _parse_int(record_id)}
+        body = {"id": record_id if resource == "user" else js_parse_int(record_id)}
         body.update(_fields(ctx, p("updateFields", i, {}) or {}, table, i, "updateFields"))
         return wp.call("POST", f"{path}/{record_id}", i, body)
     options = p("options", i, {}) or {}
@@ -136,14 +137,6 @@ def _operation(ctx: NodeContext, wp: _Wp, resource: str, operation: str, i: int,
             qs["force"] = options["force"]
         return wp.call("DELETE", f"{path}/{p(id_param, i)}", i, None, qs)
     raise unsupported(DISPLAY, resource, operation)
-
-
-def _parse_int(value: Any) -> Any:
-    """``parseInt(value, 10)`` (NaN becomes ``None``, sent as JSON null like JSON.stringify)."""
-    import re
-
-    match = re.match(r"\s*([+-]?\d+)", str(value))
-    return int(match.group(1)) if match else None
 
 
 @register("n8n-nodes-base.wordpress", versions=(1,), display_name="Wordpress")

@@ -50,8 +50,6 @@ _SETTINGS = (("cnMeeting", "cn_meeting"), ("inMeeting", "in_meeting"), ("joinBef
              ("registrationType", "registration_type"))
 
 
-
-
 def _truthy(value: Any) -> bool:
     """JavaScript truthiness (``{}`` and ``[]`` are true)."""
     return True if isinstance(value, dict | list) else bool(value)
